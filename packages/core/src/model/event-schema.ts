@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { ValidationError, type ValidationIssue } from '../errors';
+import {
+  CHANNELS,
+  EVENT_TYPES,
+  LAWFUL_BASES,
+  SOURCE_KINDS,
+  type ProvenanceEvent,
+  type ProvenanceEventInput,
+} from './event';
+import { normalizeEmail } from './subject';
+
+// Control characters are rejected rather than stripped: silently changing evidence is worse than refusing it.
+const SINGLE_LINE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
+
+const singleLine = (max: number) =>
+  z
+    .string()
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(SINGLE_LINE, { error: 'must not contain control characters' });
+const multiLine = (max: number) =>
+  z
+    .string()
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(MULTI_LINE, { error: 'must not contain control characters other than tab and newline' });
+const nonEmptyLine = (max: number) => singleLine(max).trim().min(1, { error: 'must not be empty' });
+
+const EVENT_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25})$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+const isoDateTime = z
+  .string()
+  .refine((value) => isRealDateTime(value), {
+    error: 'must be an ISO 8601 date-time with a time zone (e.g. 2012-09-19T10:30:00Z), on a real calendar day between 1900 and 2199',
+  })
+  .transform((value) => new Date(value).toISOString());
+
+/** Parses the calendar fields itself: `Date` silently rolls 2023-02-30 over to March. */
+function isRealDateTime(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
+  if (!match) return false;
+  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+  if (year! < 1900 || year! > 2199 || month! < 1 || month! > 12 || hour! > 23 || minute! > 59 || (second ?? 0) > 59) return false;
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (day! < 1 || day! > daysInMonth) return false;
+  return !Number.isNaN(new Date(value).getTime());
+}
+
+const emailSubject = z
+  .string()
+  .max(254, { error: 'must be at most 254 characters' })
+  .transform((value) => normalizeEmail(value))
+  .pipe(z.email({ error: 'must be a valid email address' }));
+
+const localeKey = z.string().refine(
+  (value) => {
+    try {
+      return Intl.getCanonicalLocales(value).length === 1;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a BCP 47 language tag such as fr or en-GB' },
+);
+
+const url = singleLine(2048).refine((value) => /^https?:\/\/[^\s]+$/i.test(value), { error: 'must be an http(s) URL' });
+
+const redactedValue = z.strictObject({ redacted: z.literal(true), digest: z.string().regex(DIGEST) });
+const fieldValue = z.union([multiLine(10_000), z.number().finite(), z.boolean(), z.null()]);
+const ipAddress = z.union([z.ipv4(), z.ipv6(), z.string().regex(/^(sha256:[0-9a-f]{64}|hmac:[0-9a-f]{64})$/)], {
+  error: 'must be an IPv4 or IPv6 address (or a sha256:/hmac: digest of one)',
+});
+
+const sourceSchema = z.strictObject({
+  kind: z.enum(SOURCE_KINDS as [string, ...string[]], { error: `must be one of ${SOURCE_KINDS.join(', ')}` }),
+  name: nonEmptyLine(200),
+  place: nonEmptyLine(200).optional(),
+  url: url.optional(),
+  campaign: nonEmptyLine(200).optional(),
+  partner: nonEmptyLine(200).optional(),
+  phrases: z.record(localeKey, nonEmptyLine(300)).optional(),
+});
+
+const actorSchema = z.strictObject({
+  kind: z.enum(['subject', 'staff', 'system', 'integration']),
+  id: nonEmptyLine(200).optional(),
+  name: nonEmptyLine(200).optional(),
+});
+
+function proofSchema(allowRedacted: boolean) {
+  const personal = <T extends z.ZodType>(schema: T) => (allowRedacted ? z.union([schema, redactedValue]) : schema);
+  return z.strictObject({
+    ip: personal(ipAddress).optional(),
+    userAgent: personal(singleLine(1000)).optional(),
+    formUrl: url.optional(),
+    formVersion: nonEmptyLine(100).optional(),
+    wording: multiLine(10_000).optional(),
+    wordingHash: z.string().regex(SHA256_HEX, { error: 'must be a lower-case hex SHA-256' }).optional(),
+    doubleOptIn: z
+      .strictObject({
+        confirmedAt: isoDateTime,
+        method: z.enum(['email-link', 'sms-code', 'other']).optional(),
+        ip: personal(ipAddress).optional(),
+      })
+      .optional(),
+    documentRef: nonEmptyLine(500).optional(),
+  });
+}
+
+function fieldChangeSchema(allowRedacted: boolean) {
+  const value = allowRedacted ? z.union([fieldValue, redactedValue]) : fieldValue;
+  return z.strictObject({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, {
+      error: 'must start with a letter and hold only letters, digits, _ . - (at most 64)',
+    }),
+    value: value.optional(),
+    previousValue: value.optional(),
+  });
+}
+
+function eventFields(allowRedacted: boolean) {
+  return {
+    at: isoDateTime,
+    type: z.enum(EVENT_TYPES as [string, ...string[]], { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
+    source: sourceSchema,
+    purpose: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'must be a lower-case key like newsletter or offers.partners' })
+      .optional(),
+    channel: z.enum(CHANNELS as [string, ...string[]], { error: `must be one of ${CHANNELS.join(', ')}` }).optional(),
+    lawfulBasis: z.enum(LAWFUL_BASES as [string, ...string[]], { error: `must be one of ${LAWFUL_BASES.join(', ')}` }).optional(),
+    fields: z.array(fieldChangeSchema(allowRedacted)).min(1).max(200).optional(),
+    actor: actorSchema.optional(),
+    proof: proofSchema(allowRedacted).optional(),
+    reason: multiLine(1000).optional(),
+  };
+}
+
+type EventShape = { type: string; purpose?: string | undefined; channel?: string | undefined; fields?: Array<{ name: string; value?: unknown }> | undefined; reason?: string | undefined; lawfulBasis?: string | undefined };
+
+/** Rules that depend on the event type. */
+function checkTypeRules(event: EventShape, context: z.RefinementCtx) {
+  const isConsent = event.type.startsWith('consent.');
+  const isData = event.type.startsWith('data.');
+  if (isConsent) {
+    if (!event.purpose) context.addIssue({ code: 'custom', path: ['purpose'], message: `is required for ${event.type}` });
+    if (!event.channel) context.addIssue({ code: 'custom', path: ['channel'], message: `is required for ${event.type}` });
+  }
+  if (isData) {
+    if (!event.fields) {
+      context.addIssue({ code: 'custom', path: ['fields'], message: `is required for ${event.type}` });
+    } else {
+      const names = new Set<string>();
+      event.fields.forEach((field, index) => {
+        if (names.has(field.name)) context.addIssue({ code: 'custom', path: ['fields', index, 'name'], message: `${field.name} appears twice in one event` });
+        names.add(field.name);
+        if (event.type !== 'data.erased' && field.value === undefined) {
+          context.addIssue({ code: 'custom', path: ['fields', index, 'value'], message: `is required for ${event.type}` });
+        }
+      });
+    }
+  } else if (event.fields) {
+    context.addIssue({ code: 'custom', path: ['fields'], message: `only data.* events carry fields, not ${event.type}` });
+  }
+  if (event.type === 'data.rectified' && !event.reason) {
+    context.addIssue({ code: 'custom', path: ['reason'], message: 'is required for data.rectified (why the value was corrected)' });
+  }
+}
+
+/** Schema of an event as a caller records it. */
+export const provenanceEventInputSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .transform((value) => (value.length === 36 ? value.toLowerCase() : value))
+      .pipe(z.string().regex(EVENT_ID, { error: 'must be a UUID (v7 recommended) or a ULID' }))
+      .optional(),
+    subject: emailSubject,
+    ...eventFields(false),
+  })
+  .superRefine(checkTypeRules);
+
+/** Schema of an event read back from storage: chained, possibly with redacted values. */
+export const provenanceEventSchema = z
+  .strictObject({
+    id: z.string().regex(EVENT_ID, { error: 'must be a UUID or a ULID' }),
+    subject: z.union([emailSubject, redactedValue]),
+    salt: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
+    prev: z.string().regex(SHA256_HEX).nullable(),
+    hash: z.string().regex(SHA256_HEX),
+    ...eventFields(true),
+  })
+  .superRefine(checkTypeRules);
+
+/** Converts zod issues into our `ValidationIssue`s with `a.b[3].c` paths. */
+export function toValidationIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(prefix, issue.path), reason: issue.message }));
+}
+
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let result = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') result += `[${key}]`;
+    else result += result ? `.${String(key)}` : String(key);
+  }
+  return result;
+}
+
+/**
+ * Validates and normalises one event input. Throws `ValidationError` naming the path and reason.
+ * `path` prefixes the paths in the error (e.g. `events[3]`).
+ */
+export function parseEventInput(input: unknown, path = ''): ProvenanceEventInput {
+  const result = provenanceEventInputSchema.safeParse(input);
+  if (!result.success) throw new ValidationError(toValidationIssues(result.error, path), 'Invalid provenance event');
+  return stripUndefined(result.data) as ProvenanceEventInput;
+}
+
+/** Validates one stored event (as decoded from a CRM). */
+export function parseStoredEvent(input: unknown, path = ''): ProvenanceEvent {
+  const result = provenanceEventSchema.safeParse(input);
+  if (!result.success) throw new ValidationError(toValidationIssues(result.error, path), 'Invalid stored event');
+  return stripUndefined(result.data) as ProvenanceEvent;
+}
+
+/** Drops `undefined` members so canonical JSON and deep equality see the same object. */
+export function stripUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => stripUndefined(item)) as T;
+  if (value && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) result[key] = stripUndefined(item);
+    }
+    return result as T;
+  }
+  return value;
+}
