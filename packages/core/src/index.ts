@@ -35,3 +35,4 @@ export type {
   SubjectState,
 } from './state/subject-state';
 export * from './adapter';
+export * from './sync/index';
