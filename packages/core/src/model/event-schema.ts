@@ -54,16 +54,13 @@ const emailSubject = z
   .transform((value) => normalizeEmail(value))
   .pipe(z.email({ error: 'must be a valid email address' }));
 
-const localeKey = z.string().refine(
-  (value) => {
-    try {
-      return Intl.getCanonicalLocales(value).length === 1;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be a BCP 47 language tag such as fr or en-GB' },
-);
+function isLocaleTag(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
 
 const url = singleLine(2048).refine((value) => /^https?:\/\/[^\s]+$/i.test(value), { error: 'must be an http(s) URL' });
 
@@ -80,7 +77,14 @@ const sourceSchema = z.strictObject({
   url: url.optional(),
   campaign: nonEmptyLine(200).optional(),
   partner: nonEmptyLine(200).optional(),
-  phrases: z.record(localeKey, nonEmptyLine(300)).optional(),
+  phrases: z
+    .record(z.string(), nonEmptyLine(300))
+    .superRefine((phrases, context) => {
+      for (const key of Object.keys(phrases)) {
+        if (!isLocaleTag(key)) context.addIssue({ code: 'custom', path: [key], message: 'keys must be BCP 47 language tags such as fr or en-GB' });
+      }
+    })
+    .optional(),
 });
 
 const actorSchema = z.strictObject({

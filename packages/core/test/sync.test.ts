@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { batches, chunk, createApiCallRunner, createRateLimiter, CrmApiError, parseRetryAfter, withRetry } from '../src/index';
+
+const apiError = (status: number | undefined, retryAfterMs?: number) =>
+  new CrmApiError({ adapter: 'test', operation: 'op', message: 'failed', status, retryAfterMs });
+
+describe('batches', () => {
+  it('fills batches to the size and keeps the remainder', async () => {
+    const sizes: number[] = [];
+    for await (const batch of batches(Array.from({ length: 250 }, (_, index) => index), 100)) sizes.push(batch.length);
+    expect(sizes).toEqual([100, 100, 50]);
+  });
+
+  it('pulls lazily from an async source: at most one batch is read ahead', async () => {
+    let produced = 0;
+    async function* source() {
+      for (let index = 0; index < 1_000; index += 1) {
+        produced += 1;
+        yield index;
+      }
+    }
+    const iterator = batches(source(), 10)[Symbol.asyncIterator]();
+    await iterator.next();
+    expect(produced).toBe(10);
+    await iterator.return?.(undefined);
+  });
+
+  it('refuses a nonsense size', async () => {
+    await expect(batches([1], 0).next()).rejects.toThrow(RangeError);
+    expect(() => chunk([1], -1)).toThrow(RangeError);
+    expect(chunk([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
+  });
+});
+
+describe('withRetry', () => {
+  it('retries retryable errors and honours Retry-After over backoff', async () => {
+    const delays: number[] = [];
+    let attempts = 0;
+    const result = await withRetry(
+      async () => {
+        attempts += 1;
+        if (attempts === 1) throw apiError(429, 2_000);
+        if (attempts === 2) throw apiError(503);
+        return 'ok';
+      },
+      { sleep: async (ms) => void delays.push(ms), random: () => 0, baseDelayMs: 100 },
+    );
+    expect(result).toBe('ok');
+    expect(delays).toEqual([2_000, 0]);
+  });
+
+  it('never retries a 4xx validation error', async () => {
+    let attempts = 0;
+    await expect(
+      withRetry(
+        async () => {
+          attempts += 1;
+          throw apiError(400);
+        },
+        { sleep: async () => undefined },
+      ),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(attempts).toBe(1);
+  });
+
+  it('gives up after maxAttempts with the last error', async () => {
+    let attempts = 0;
+    await expect(
+      withRetry(
+        async () => {
+          attempts += 1;
+          throw apiError(500);
+        },
+        { maxAttempts: 3, sleep: async () => undefined },
+      ),
+    ).rejects.toMatchObject({ status: 500 });
+    expect(attempts).toBe(3);
+  });
+
+  it('backs off exponentially within the cap', async () => {
+    const delays: number[] = [];
+    await withRetry(
+      async (attempt) => {
+        if (attempt < 5) throw apiError(undefined);
+        return attempt;
+      },
+      { sleep: async (ms) => void delays.push(ms), random: () => 0.999, baseDelayMs: 100, maxDelayMs: 500 },
+    );
+    expect(delays).toEqual([99, 199, 399, 499]);
+  });
+
+  it('reads Retry-After in seconds and as an HTTP date', () => {
+    expect(parseRetryAfter('3')).toBe(3_000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('rate limiter and call runner', () => {
+  it('limits concurrency', async () => {
+    const limiter = createRateLimiter({ maxRequests: 1_000, intervalMs: 1_000, maxConcurrent: 2 });
+    let running = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        limiter.schedule(async () => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running -= 1;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+    await limiter.stop();
+  });
+
+  it('spaces requests so any window holds at most maxRequests', async () => {
+    const limiter = createRateLimiter({ maxRequests: 5, intervalMs: 100 });
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, () => limiter.schedule(async () => void starts.push(performance.now()))));
+    for (let index = 5; index < starts.length; index += 1) {
+      // 5 per 100 ms means the 6th start is at least ~100 ms after the 1st (timer slack tolerated).
+      expect(starts[index]! - starts[index - 5]!).toBeGreaterThanOrEqual(95);
+    }
+    await limiter.stop();
+  });
+
+  it('counts calls including retries and converts vendor errors', async () => {
+    let attempts = 0;
+    const runner = createApiCallRunner({
+      adapter: 'test',
+      retry: { sleep: async () => undefined },
+      toError: (error, operation) => new CrmApiError({ adapter: 'test', operation, message: String(error), status: 502 }),
+    });
+    const value = await runner.run('thing.read', async () => {
+      attempts += 1;
+      if (attempts < 3) throw new Error('bad gateway');
+      return 42;
+    });
+    expect(value).toBe(42);
+    expect(runner.calls).toBe(3);
+    expect(runner.retries).toBe(2);
+  });
+});
