@@ -310,6 +310,18 @@ export function runAdapterConformance(options: ConformanceOptions): void {
       expect(await backend.hasContact(trail.subject)).toBe(false);
     });
 
+    it('resumes after a cursor from an earlier report', { timeout }, async () => {
+      const adapter = options.adapter();
+      await adapter.ensureSchema();
+      const trails = [sampleTrail(uniqueEmail()), sampleTrail(uniqueEmail()), sampleTrail(uniqueEmail())];
+      const first = await adapter.push(trails.slice(0, 2));
+      expect(first.cursor).toBeDefined();
+      const resumed = await adapter.push(trails, { resumeAfter: first.cursor! });
+      expect(resumed.subjectsRead).toBe(1);
+      expect(resumed.subjectsWritten).toBe(1);
+      for (const trail of trails) expect(await backend.timelineEntryCount(trail.subject)).toBe(3);
+    });
+
     it('erases a subject with the CRM mechanism when it declares the capability', { timeout }, async () => {
       const adapter = options.adapter();
       if (!adapter.capabilities.erase || !adapter.erase) {
@@ -328,3 +340,5 @@ export function runAdapterConformance(options: ConformanceOptions): void {
     });
   });
 }
+export { createInMemoryAdapter } from './in-memory-adapter';
+export type { InMemoryContact } from './in-memory-adapter';

@@ -36,3 +36,5 @@ export type {
 } from './state/subject-state';
 export * from './adapter';
 export * from './sync/index';
+export { suppressionFingerprint, createSuppressionList } from './rights/suppression';
+export type { SuppressionList } from './rights/suppression';
