@@ -1,0 +1,307 @@
+import {
+  defaultGroups,
+  defaultProperties,
+  systemProperties,
+  type HubSpotObjectType,
+  type HubSpotPropertyDefinition,
+  type HubSpotPropertyGroup,
+} from './hubspot-emulator-schema';
+
+/** One version of a property value (`ValueWithTimestamp` in crm-contacts-v3.json). */
+export interface HubSpotPropertyVersion {
+  value: string;
+  /** ISO 8601, UTC. */
+  timestamp: string;
+  /** e.g. `INTEGRATION` (API writes), `CRM_UI` (a person in HubSpot), `CALCULATED`. */
+  sourceType: string;
+  sourceId?: string;
+  sourceLabel?: string;
+  updatedByUserId?: number;
+}
+
+/** Who made a write; recorded on every property version it creates. */
+export interface HubSpotWriteSource {
+  sourceType: string;
+  sourceId?: string;
+  sourceLabel?: string;
+  updatedByUserId?: number;
+}
+
+/** A stored CRM record. History per property is kept oldest first. */
+export interface StoredRecord {
+  readonly id: string;
+  readonly objectType: HubSpotObjectType;
+  readonly createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+  archivedAt?: string;
+  readonly history: Map<string, HubSpotPropertyVersion[]>;
+}
+
+/** A directed association between two records (v4 model: type id + category, optional label). */
+export interface StoredAssociation {
+  fromType: HubSpotObjectType;
+  fromId: string;
+  toType: HubSpotObjectType;
+  toId: string;
+  typeId: number;
+  category: 'HUBSPOT_DEFINED' | 'USER_DEFINED' | 'INTEGRATOR_DEFINED';
+  label: string | null;
+}
+
+/** HubSpot-defined association types the emulator knows, keyed `from->to`. */
+export const associationTypes: Record<string, { typeId: number; name: string }> = {
+  'notes->contacts': { typeId: 202, name: 'note_to_contact' },
+  'contacts->notes': { typeId: 201, name: 'contact_to_note' },
+};
+
+/** A communication subscription type (`SubscriptionDefinition` in communication-preferences-v4.json). */
+export interface HubSpotSubscriptionDefinition {
+  id: string;
+  name: string;
+  description: string;
+  purpose?: string;
+  communicationMethod?: string;
+  isActive: boolean;
+  isDefault: boolean;
+  isInternal: boolean;
+  businessUnitId?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One recorded subscription status (`PublicStatus` in communication-preferences-v4.json, minus the subscriber). */
+export interface HubSpotSubscriptionStatusVersion {
+  subscriptionId: number;
+  status: 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'NOT_SPECIFIED';
+  legalBasis?: string;
+  legalBasisExplanation?: string;
+  source: string;
+  /** ISO 8601, UTC. */
+  timestamp: string;
+}
+
+/** How many writes of each kind the emulator accepted (reads are not counted here; see `calls`). */
+export interface HubSpotWriteCounts {
+  contactsCreated: number;
+  contactsUpdated: number;
+  contactsArchived: number;
+  contactsPurged: number;
+  notesCreated: number;
+  notesUpdated: number;
+  notesArchived: number;
+  /** Property versions added (a write of an unchanged value adds none). */
+  propertyValuesChanged: number;
+  propertiesCreated: number;
+  propertyGroupsCreated: number;
+  associationsCreated: number;
+  subscriptionStatusesWritten: number;
+}
+
+function zeroCounts(): HubSpotWriteCounts {
+  return {
+    contactsCreated: 0,
+    contactsUpdated: 0,
+    contactsArchived: 0,
+    contactsPurged: 0,
+    notesCreated: 0,
+    notesUpdated: 0,
+    notesArchived: 0,
+    propertyValuesChanged: 0,
+    propertiesCreated: 0,
+    propertyGroupsCreated: 0,
+    associationsCreated: 0,
+    subscriptionStatusesWritten: 0,
+  };
+}
+
+export interface HubSpotStoreOptions {
+  now: () => number;
+  subscriptionDefinitions: HubSpotSubscriptionDefinition[];
+}
+
+const objectTypes: HubSpotObjectType[] = ['contacts', 'notes'];
+// HubSpot ids are large integers; distinct ranges make a contact id never look like a note id.
+const firstIds: Record<HubSpotObjectType, number> = { contacts: 101, notes: 90_000_000_001 };
+
+/** The emulator's in-memory CRM. Route handlers and the test read path both go through it. */
+export class HubSpotStore {
+  readonly records = new Map<HubSpotObjectType, Map<string, StoredRecord>>();
+  readonly definitions = new Map<HubSpotObjectType, Map<string, HubSpotPropertyDefinition>>();
+  readonly groups = new Map<HubSpotObjectType, Map<string, HubSpotPropertyGroup>>();
+  readonly associations = new Map<string, StoredAssociation>();
+  /** Subscription status history per lower-cased email and subscription id, oldest first. */
+  readonly subscriptionStatuses = new Map<string, Map<number, HubSpotSubscriptionStatusVersion[]>>();
+  /** Emails erased with `gdpr-delete` (HubSpot blocklists them). */
+  readonly gdprDeletedEmails = new Set<string>();
+  writes: HubSpotWriteCounts = zeroCounts();
+  readonly #nextIds = new Map<HubSpotObjectType, number>();
+  #lastTimestamp = 0;
+
+  constructor(readonly options: HubSpotStoreOptions) {
+    this.reset();
+  }
+
+  reset(): void {
+    for (const type of objectTypes) {
+      this.records.set(type, new Map());
+      this.definitions.set(type, new Map(defaultProperties(type).map((definition) => [definition.name, definition])));
+      this.groups.set(type, new Map(defaultGroups(type).map((group) => [group.name, group])));
+      this.#nextIds.set(type, firstIds[type]);
+    }
+    this.associations.clear();
+    this.subscriptionStatuses.clear();
+    this.gdprDeletedEmails.clear();
+    this.writes = zeroCounts();
+  }
+
+  /** Current time as ISO 8601; strictly increasing so history versions never tie. */
+  timestamp(): string {
+    const now = Math.max(this.options.now(), this.#lastTimestamp + 1);
+    this.#lastTimestamp = now;
+    return new Date(now).toISOString();
+  }
+
+  recordsOf(type: HubSpotObjectType): Map<string, StoredRecord> {
+    return this.records.get(type)!;
+  }
+
+  definitionsOf(type: HubSpotObjectType): Map<string, HubSpotPropertyDefinition> {
+    return this.definitions.get(type)!;
+  }
+
+  groupsOf(type: HubSpotObjectType): Map<string, HubSpotPropertyGroup> {
+    return this.groups.get(type)!;
+  }
+
+  /** A live (not archived) record by id, or by a unique property when `idProperty` is given. */
+  find(type: HubSpotObjectType, id: string, idProperty?: string, options: { archived?: boolean } = {}): StoredRecord | undefined {
+    const archived = options.archived ?? false;
+    if (!idProperty || idProperty === 'hs_object_id') {
+      const record = this.recordsOf(type).get(id);
+      return record && record.archived === archived ? record : undefined;
+    }
+    const wanted = idProperty === 'email' ? id.trim().toLowerCase() : id;
+    for (const record of this.recordsOf(type).values()) {
+      if (record.archived !== archived) continue;
+      const value = this.value(record, idProperty);
+      if (value === undefined) continue;
+      if ((idProperty === 'email' ? value.toLowerCase() : value) === wanted) return record;
+    }
+    return undefined;
+  }
+
+  /** The current value of a property, including the values the emulator derives (id, dates). */
+  value(record: StoredRecord, name: string): string | undefined {
+    const system = systemProperties[record.objectType];
+    if (name === system.id) return record.id;
+    if (name === system.created) return record.createdAt;
+    if (name === system.modified) return record.updatedAt;
+    const versions = record.history.get(name);
+    return versions?.[versions.length - 1]?.value;
+  }
+
+  /** History newest first, as HubSpot returns `propertiesWithHistory`. */
+  history(record: StoredRecord, name: string): HubSpotPropertyVersion[] {
+    const system = systemProperties[record.objectType];
+    if (name === system.id || name === system.created || name === system.modified) {
+      const value = this.value(record, name)!;
+      const timestamp = name === system.modified ? record.updatedAt : record.createdAt;
+      return [{ value, timestamp, sourceType: 'CALCULATED', sourceId: 'ObjectPropertyCalculation' }];
+    }
+    return [...(record.history.get(name) ?? [])].reverse().map((version) => ({ ...version }));
+  }
+
+  create(type: HubSpotObjectType, values: Record<string, string>, source: HubSpotWriteSource): StoredRecord {
+    const next = this.#nextIds.get(type)!;
+    this.#nextIds.set(type, next + 1);
+    const timestamp = this.timestamp();
+    const record: StoredRecord = { id: String(next), objectType: type, createdAt: timestamp, updatedAt: timestamp, archived: false, history: new Map() };
+    this.recordsOf(type).set(record.id, record);
+    for (const [name, value] of Object.entries(values)) {
+      if (value === '') continue;
+      record.history.set(name, [{ value, timestamp, ...source }]);
+      this.writes.propertyValuesChanged += 1;
+    }
+    if (type === 'contacts') this.writes.contactsCreated += 1;
+    else this.writes.notesCreated += 1;
+    return record;
+  }
+
+  /** Applies values; returns how many properties actually changed. An unchanged value adds no version. */
+  update(record: StoredRecord, values: Record<string, string>, source: HubSpotWriteSource): number {
+    const timestamp = this.timestamp();
+    let changed = 0;
+    for (const [name, value] of Object.entries(values)) {
+      const current = this.value(record, name) ?? '';
+      if (current === value) continue;
+      const versions = record.history.get(name) ?? [];
+      versions.push({ value, timestamp, ...source });
+      record.history.set(name, versions);
+      changed += 1;
+    }
+    if (changed > 0) {
+      record.updatedAt = timestamp;
+      this.writes.propertyValuesChanged += changed;
+      if (record.objectType === 'contacts') this.writes.contactsUpdated += 1;
+      else this.writes.notesUpdated += 1;
+    }
+    return changed;
+  }
+
+  archive(record: StoredRecord): void {
+    if (record.archived) return;
+    record.archived = true;
+    record.archivedAt = this.timestamp();
+    if (record.objectType === 'contacts') this.writes.contactsArchived += 1;
+    else this.writes.notesArchived += 1;
+  }
+
+  /** Removes a record and its associations for good (GDPR delete, tamper helpers). */
+  purge(record: StoredRecord): void {
+    this.recordsOf(record.objectType).delete(record.id);
+    for (const [key, association] of this.associations) {
+      if ((association.fromType === record.objectType && association.fromId === record.id) || (association.toType === record.objectType && association.toId === record.id)) {
+        this.associations.delete(key);
+      }
+    }
+  }
+
+  /** Links two records in both directions with HubSpot-defined types. */
+  associate(fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType, toId: string): void {
+    const forward = associationTypes[`${fromType}->${toType}`];
+    const backward = associationTypes[`${toType}->${fromType}`];
+    if (!forward || !backward) throw new Error(`No association type between ${fromType} and ${toType}`);
+    const forwardKey = `${fromType}:${fromId}:${toType}:${toId}:${forward.typeId}`;
+    if (this.associations.has(forwardKey)) return;
+    this.associations.set(forwardKey, { fromType, fromId, toType, toId, typeId: forward.typeId, category: 'HUBSPOT_DEFINED', label: null });
+    this.associations.set(`${toType}:${toId}:${fromType}:${fromId}:${backward.typeId}`, {
+      fromType: toType,
+      fromId: toId,
+      toType: fromType,
+      toId: fromId,
+      typeId: backward.typeId,
+      category: 'HUBSPOT_DEFINED',
+      label: null,
+    });
+    this.writes.associationsCreated += 1;
+  }
+
+  /** Associations from one record to records of one type, ordered by target id (numeric). */
+  associationsFrom(fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType): StoredAssociation[] {
+    const found: StoredAssociation[] = [];
+    for (const association of this.associations.values()) {
+      if (association.fromType !== fromType || association.fromId !== fromId || association.toType !== toType) continue;
+      const target = this.recordsOf(toType).get(association.toId);
+      if (!target || target.archived) continue;
+      found.push(association);
+    }
+    return found.sort((left, right) => compareIds(left.toId, right.toId));
+  }
+}
+
+/** Numeric id order (HubSpot ids are integers carried as strings). */
+export function compareIds(left: string, right: string): number {
+  const difference = BigInt(left) - BigInt(right);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
