@@ -38,3 +38,14 @@ export * from './adapter';
 export * from './sync/index';
 export { suppressionFingerprint, createSuppressionList } from './rights/suppression';
 export type { SuppressionList } from './rights/suppression';
+export { generateReminder, SUPPORTED_REMINDER_LOCALES } from './reminder/reminder';
+export type { ReminderOptions, ReminderResult } from './reminder/reminder';
+export { TOUCHPOINTS, REMINDER_SITUATIONS } from './reminder/reminder-templates';
+export type {
+  ReminderLocaleTemplates,
+  ReminderSentenceTemplate,
+  ReminderSituation,
+  ReminderSituationKey,
+  ReminderTemplates,
+  Touchpoint,
+} from './reminder/reminder-templates';

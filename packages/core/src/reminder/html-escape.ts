@@ -25,11 +25,14 @@ const FIRST_STRONG_ISOLATE = '\u2068';
 const POP_DIRECTIONAL_ISOLATE = '\u2069';
 
 /**
- * Flattens a data value to one line: any run of whitespace (newlines included) becomes one space,
- * so a value cannot add lines to a footer or a postal address block.
+ * Flattens a data value to one line: any run of whitespace (newlines included) becomes one space
+ * and other control characters go, so a value cannot add lines to a footer or an address block.
  */
 export function flattenWhitespace(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
+  return value
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
