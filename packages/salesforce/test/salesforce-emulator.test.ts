@@ -459,10 +459,26 @@ describe('Tooling API', () => {
     const event = await connection.sobject('OptinTrail_Event__c').upsert({ Event_Id__c: '01J0000000000000000000000A', Contact__c: contact.id }, 'Event_Id__c');
     const row = emulator.state.record('OptinTrail_Event__c', idOf(event))!;
     expect(row).toMatchObject({ Name: 'EV-000001', Contact__c: contact.id });
+    // A parent can be named by its External ID instead of its id.
+    await createField(connection, 'Contact.Subject_Key__c', { type: 'Text', length: 80, label: 'Subject key', externalId: true, unique: true });
+    await connection.sobject('Contact').update({ Id: contact.id!, Subject_Key__c: 'alice@example.com' });
+    const [linked, dangling] = await connection.sobject('OptinTrail_Event__c').upsert(
+      [
+        { Event_Id__c: 'e2', Contact__r: { Subject_Key__c: 'ALICE@example.com' } },
+        { Event_Id__c: 'e3', Contact__r: { Subject_Key__c: 'nobody@example.com' } },
+      ],
+      'Event_Id__c',
+    );
+    expect(emulator.state.record('OptinTrail_Event__c', linked!.id!)?.['Contact__c']).toBe(contact.id);
+    expect((dangling as unknown as { errors: Array<{ statusCode: string; message: string }> }).errors[0]).toMatchObject({
+      statusCode: 'INVALID_FIELD',
+      message: 'Foreign key external ID: nobody@example.com not found for field Subject_Key__c in entity Contact',
+    });
     const entity = await connection.tooling.query<{ QualifiedApiName: string; KeyPrefix: string }>("SELECT QualifiedApiName, KeyPrefix FROM EntityDefinition WHERE QualifiedApiName = 'OptinTrail_Event__c'");
     expect(entity.records[0]).toMatchObject({ QualifiedApiName: 'OptinTrail_Event__c', KeyPrefix: describe.keyPrefix });
     const customFields = await connection.tooling.query("SELECT Id, TableEnumOrId FROM CustomField WHERE TableEnumOrId = '" + idOf(created) + "'");
     expect(customFields.totalSize).toBe(2);
+    expect(emulator.state.field('OptinTrail_Event__c', 'Contact__c')).toMatchObject({ type: 'reference', referenceTo: ['Contact'], relationshipName: 'Contact__r' });
     const heavy = await failure(connection.tooling.query('SELECT Id, Metadata FROM CustomField'));
     expect(heavy.errorCode).toBe('MALFORMED_QUERY');
   });

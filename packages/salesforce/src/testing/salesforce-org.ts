@@ -146,6 +146,18 @@ export class SalesforceOrg {
     const readOnly: string[] = [];
     for (const [name, raw] of Object.entries(input)) {
       if (name === 'attributes') continue;
+      const lookup = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? this.#relationshipField(object, name) : undefined;
+      if (lookup) {
+        // A parent named by its External ID: `"Individual": { "Subject_Key__c": "…" }`.
+        if (mode === 'create' ? !lookup.createable : !lookup.updateable) {
+          readOnly.push(lookup.name);
+          continue;
+        }
+        const resolved = this.#resolveForeignKey(lookup, raw as Record<string, unknown>);
+        if ('error' in resolved) errors.push(resolved.error);
+        else values.set(lookup, resolved.id);
+        continue;
+      }
       const field = this.field(object, name);
       if (mode === 'create' ? !field.createable : !field.updateable) {
         readOnly.push(field.name);
@@ -165,6 +177,34 @@ export class SalesforceOrg {
       );
     }
     return { values, errors };
+  }
+
+  #relationshipField(object: SalesforceObjectDefinition, name: string): SalesforceFieldDefinition | undefined {
+    const key = name.toLowerCase();
+    return [...object.fields.values()].find((field) => field.type === 'reference' && field.relationshipName?.toLowerCase() === key);
+  }
+
+  /** The id of the parent a `{ ExternalIdField: value }` object names, or the record error Salesforce answers. */
+  #resolveForeignKey(lookup: SalesforceFieldDefinition, reference: Record<string, unknown>): { id: string } | { error: SalesforceRecordError } {
+    const typeName = (reference['attributes'] as { type?: unknown } | undefined)?.type;
+    const parent = this.object(typeof typeName === 'string' ? typeName : (lookup.referenceTo[0] ?? ''));
+    const entries = Object.entries(reference).filter(([key]) => key !== 'attributes');
+    if (!parent || !lookup.referenceTo.includes(parent.name) || entries.length !== 1) {
+      return { error: recordError('INVALID_FIELD', `${lookup.relationshipName}: a parent reference holds exactly one External ID field of ${lookup.referenceTo.join(', ')}`, [lookup.name]) };
+    }
+    const [fieldName, value] = entries[0]!;
+    const field = parent.fields.get(fieldName.toLowerCase());
+    if (!field || !(field.externalId || field.type === 'id')) {
+      return { error: recordError('INVALID_FIELD', `Field ${fieldName} is not an External ID or an Id field of ${parent.name}`, [lookup.name]) };
+    }
+    const matches = value === null || value === undefined ? [] : this.matchExternalId(parent, field, String(value));
+    if (matches.length === 0) {
+      return { error: recordError('INVALID_FIELD', `Foreign key external ID: ${String(value)} not found for field ${field.name} in entity ${parent.name}`, [lookup.name]) };
+    }
+    if (matches.length > 1) {
+      return { error: recordError('DUPLICATE_EXTERNAL_ID', `Foreign key external ID: ${String(value)} matches more than one ${parent.name} record on field ${field.name}`, [lookup.name]) };
+    }
+    return { id: matches[0]!.Id };
   }
 
   /** Checks the lookups and unique values of a would-be row. */

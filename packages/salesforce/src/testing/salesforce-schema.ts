@@ -319,7 +319,7 @@ export function standardObjects(options: { consentObjects: boolean; trackedField
             length: 40,
             nillable: false,
             restrictedPicklist: true,
-            picklistValues: ['Email', 'Phone', 'MailingAddress', 'Web', 'Social', 'Sms'],
+            picklistValues: ['Email', 'MailingAddress', 'Phone', 'Social', 'Web'],
           }),
           defineField('PrivacyConsentStatus', 'picklist', {
             label: 'Privacy Consent Status',
@@ -335,7 +335,7 @@ export function standardObjects(options: { consentObjects: boolean; trackedField
             label: 'Capture Contact Point Type',
             length: 40,
             restrictedPicklist: true,
-            picklistValues: ['Email', 'Phone', 'Web', 'Social'],
+            picklistValues: ['Email', 'MailingAddress', 'Phone', 'Social', 'Web'],
           }),
           defineField('CaptureSource', 'string', { label: 'Capture Source', length: 255 }),
           defineField('DoubleConsentCaptureDate', 'datetime', { label: 'Double Consent Capture Date' }),

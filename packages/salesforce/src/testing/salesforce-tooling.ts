@@ -154,7 +154,8 @@ export function createCustomField(org: SalesforceOrg, permissions: { customizeAp
         ...common,
         nillable: !master && !required,
         referenceTo: [target.name],
-        relationshipName: `${relationshipName}__r`,
+        // Metadata names the child relationship (Contact.Events__r); describe gives the field's own (Contact__r).
+        relationshipName: fieldName.replace(/__c$/, '__r'),
         deleteConstraint: master ? 'Cascade' : constraint === 'Restrict' ? 'Restrict' : constraint === 'Cascade' ? 'Cascade' : 'SetNull',
       });
       break;
