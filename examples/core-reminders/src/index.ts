@@ -34,6 +34,17 @@ const trail = buildTrail(email, [
     actor: { kind: 'staff', id: 'booth-3', name: 'Booth staff' },
   },
   {
+    // On the same badge form: the printed edition of the newsletter, by post.
+    subject: email,
+    at: '2012-09-19T09:30:00Z',
+    type: 'consent.given',
+    purpose: 'newsletter',
+    channel: 'postal',
+    source: salon,
+    proof: { documentRef: 'badge-scan-2012-0919-4411', wording: 'Je souhaite recevoir la newsletter imprimée par courrier.' },
+    actor: { kind: 'staff', id: 'booth-3', name: 'Booth staff' },
+  },
+  {
     subject: email,
     at: '2012-09-19T09:30:00Z',
     type: 'data.collected',
@@ -58,9 +69,11 @@ const trail = buildTrail(email, [
 const verification = verifyTrail(trail);
 if (!verification.valid) throw verification.error;
 const state = foldTrail(trail);
-const consent = state.consents[0]!;
 console.log(`Trail of ${email}: ${trail.events.length} events, head ${verification.head?.slice(0, 12)}…, verified.`);
-console.log(`Consent: ${consent.purpose}/${consent.channel} ${consent.status} since ${consent.since.slice(0, 10)}, proof strength ${consent.strength}.\n`);
+for (const consent of state.consents) {
+  console.log(`Consent: ${consent.purpose}/${consent.channel} ${consent.status} since ${consent.since.slice(0, 10)}, proof strength ${consent.strength}.`);
+}
+console.log('');
 
 const touchpoints: Touchpoint[] = ['email-footer', 'postal-mail', 'preference-centre', 'unsubscribe-page', 'welcome-message'];
 for (const locale of ['fr', 'en']) {
