@@ -1,1 +1,14 @@
-export const placeholder = true;
+/**
+ * `@optintrail/hubspot`: keeps OptinTrail provenance trails inside HubSpot, through the official
+ * `@hubspot/api-client`. The local HubSpot emulator for tests is `@optintrail/hubspot/testing`.
+ */
+export { createHubSpotAdapter } from './hubspot-adapter';
+export type { HubSpotAdapter, HubSpotAdapterSettings } from './hubspot-adapter';
+export type { HubSpotConnectionSettings, HubSpotRateLimit } from './hubspot-client';
+export { HUBSPOT_ADAPTER_ID, toHubSpotError } from './hubspot-errors';
+export { DEFAULT_PROPERTY_NAMING, readPropertyValue, summaryProperties } from './hubspot-properties';
+export type { HubSpotPropertyNaming, HubSpotSummaryProperty } from './hubspot-properties';
+export { MAX_NOTE_BODY_CHARACTERS, NOTE_TO_CONTACT_ASSOCIATION, noteBody, readNote } from './hubspot-notes';
+export type { NoteContent } from './hubspot-notes';
+export { LEGAL_BASIS_BY_LAWFUL_BASIS, subscriptionStatusRequests } from './hubspot-subscriptions';
+export type { HubSpotLegalBasis, HubSpotStatusRequest, HubSpotSubscriptionMapping } from './hubspot-subscriptions';

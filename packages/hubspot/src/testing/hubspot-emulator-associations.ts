@@ -52,6 +52,7 @@ function batchRead(context: HubSpotRouteContext, request: EmulatorRequest): Emul
   const fromType = objectTypeParameter(request.params['fromObjectType']);
   const toType: HubSpotObjectType = objectTypeParameter(request.params['toObjectType']);
   const startedAt = new Date().toISOString();
+  // [R] The cap on inputs for this endpoint is not in the spec file; 1,000 is an assumption.
   const inputs = readInputs(readJson(request), 1000);
   const results: unknown[] = [];
   const errors: HubSpotStandardError[] = [];

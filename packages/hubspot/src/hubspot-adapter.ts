@@ -1,0 +1,492 @@
+import {
+  chunk,
+  encodeSummaryFields,
+  normalizeEmail,
+  runPushPipeline,
+  SUMMARY_FIELD_KEYS,
+  TrailIntegrityError,
+  assembleTrail,
+  verifyTrail,
+  type Channel,
+  type CrmAdapter,
+  type ErasureReceipt,
+  type ExistingTrailInfo,
+  type PlannedWrite,
+  type ProvenanceEvent,
+  type PushFailure,
+  type SchemaReport,
+  type SummaryFieldKey,
+  type SummaryReminder,
+  type Trail,
+} from '@optintrail/core';
+import { createHubSpotConnection, type HubSpotConnection, type HubSpotConnectionSettings } from './hubspot-client';
+import { HUBSPOT_ADAPTER_ID } from './hubspot-errors';
+import { NOTE_TO_CONTACT_ASSOCIATION, noteBody } from './hubspot-notes';
+import { DEFAULT_PROPERTY_NAMING, summaryProperties, type HubSpotPropertyNaming, type HubSpotSummaryProperty } from './hubspot-properties';
+import { subscriptionStatusRequests, type HubSpotStatusRequest, type HubSpotSubscriptionMapping } from './hubspot-subscriptions';
+import { HUBSPOT_BATCH_SIZE, associatedNoteIds, readTimelines } from './hubspot-timeline';
+
+/**
+ * Settings of the HubSpot adapter. Only the connection is required (an access token, from the
+ * setting or `HUBSPOT_ACCESS_TOKEN`, or a configured `Client`); everything else has a default.
+ */
+export interface HubSpotAdapterSettings extends HubSpotConnectionSettings {
+  /** The purpose the summary properties describe (status, since, source, reminder). Default `newsletter`. */
+  purpose?: string;
+  /** The channel of that consent. Default `email`. */
+  channel?: Channel;
+  /** Property group and name prefix. Default group `optintrail`, prefix `optintrail_`. */
+  naming?: Partial<HubSpotPropertyNaming>;
+  /**
+   * Which summary fields to keep as contact properties. Default all of `SUMMARY_FIELD_KEYS`.
+   * `trailHead` and `trailLength` are always kept: `pull` verifies against them.
+   */
+  fields?: readonly SummaryFieldKey[];
+  /**
+   * Fills the ready-to-merge reminder properties (`optintrail_reminder_fr`, `optintrail_reminder_en`,
+   * used in emails as `{{ contact.optintrail_reminder_en }}`). Default: core's `emailFooterReminder`
+   * (the email-footer sentence). `false` leaves them empty.
+   */
+  reminder?: SummaryReminder | false;
+  /** Time zone of the days shown in properties and reminders. Default `UTC`. */
+  timeZone?: string;
+  /** Language of the readable part of each note. Default `en`. */
+  noteLocale?: 'en' | 'fr';
+  /**
+   * OptinTrail purpose → HubSpot subscription type. When set, each push that changes a mapped consent
+   * also sets HubSpot's own subscription status and legal basis (communication preferences v4), so
+   * HubSpot's tools agree with the trail.
+   */
+  subscriptions?: Readonly<Record<string, HubSpotSubscriptionMapping>>;
+}
+
+/** The HubSpot adapter: a `CrmAdapter` plus the property names it uses (for templates and lists). */
+export interface HubSpotAdapter extends CrmAdapter {
+  /** The contact properties holding the summary fields, e.g. `optintrail_reminder_en`. */
+  readonly properties: readonly HubSpotSummaryProperty[];
+  /** The official SDK client the adapter calls through. */
+  readonly client: HubSpotConnection['client'];
+}
+
+interface ContactSummary {
+  id: string;
+  head: string | null;
+  length: number | undefined;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function vendorCodeOf(error: unknown): string | undefined {
+  const code = (error as { vendorCode?: unknown } | null)?.vendorCode;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Creates the HubSpot adapter. Everything goes through the official `@hubspot/api-client`:
+ * - schema: a contact property group and one property per summary field;
+ * - push: contacts upserted by email (100 per call), one note per new event created with its
+ *   association to the contact (100 per call), the event embedded in the note so a re-run sees it;
+ * - pull: the contact's notes read back, the trail assembled and verified against the head stored
+ *   on the contact;
+ * - erase: HubSpot's GDPR delete.
+ *
+ * ```ts
+ * const adapter = createHubSpotAdapter({ accessToken: process.env.HUBSPOT_ACCESS_TOKEN });
+ * await adapter.ensureSchema();
+ * await adapter.push(trails);
+ * ```
+ */
+export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): HubSpotAdapter {
+  const connection = createHubSpotConnection(settings);
+  const naming: HubSpotPropertyNaming = { ...DEFAULT_PROPERTY_NAMING, ...settings.naming };
+  const keys = [...new Set<SummaryFieldKey>([...(settings.fields ?? SUMMARY_FIELD_KEYS), 'trailHead', 'trailLength'])];
+  const properties = summaryProperties(naming, keys);
+  const propertyByKey = new Map(properties.map((property) => [property.key, property]));
+  const headProperty = propertyByKey.get('trailHead')!;
+  const lengthProperty = propertyByKey.get('trailLength')!;
+  const purpose = settings.purpose ?? 'newsletter';
+  const channel = settings.channel ?? 'email';
+  // Undefined leaves the codec's default (`emailFooterReminder`); `false` fills nothing.
+  const reminder: SummaryReminder | undefined = settings.reminder === false ? () => undefined : settings.reminder;
+  const maxBytes = Object.fromEntries(properties.map((property) => [property.key, property.maxBytes]));
+  const subscriptions = settings.subscriptions ?? {};
+
+  /** Property values for a trail; an empty trail clears every property. */
+  function summaryValues(trail: Trail): Record<string, string> {
+    const values: Record<string, string> = {};
+    if (trail.events.length === 0) {
+      for (const property of properties) values[property.name] = '';
+      return values;
+    }
+    const encoded = encodeSummaryFields(trail, {
+      purpose,
+      channel,
+      fields: keys,
+      maxBytes,
+      ...(reminder ? { reminder } : {}),
+      ...(settings.timeZone ? { timeZone: settings.timeZone } : {}),
+    });
+    for (const property of properties) values[property.name] = encoded[property.key] ?? '';
+    return values;
+  }
+
+  /** Contacts by email with the two anchor properties: one batch read per 100 emails. */
+  async function readContacts(emails: readonly string[]): Promise<Map<string, ContactSummary>> {
+    const found = new Map<string, ContactSummary>();
+    for (const part of chunk([...emails], HUBSPOT_BATCH_SIZE)) {
+      const response = await connection.call('contacts.batch.read', (client) =>
+        client.crm.contacts.batchApi.read({
+          idProperty: 'email',
+          inputs: part.map((email) => ({ id: email })),
+          properties: ['email', headProperty.name, lengthProperty.name],
+          propertiesWithHistory: [],
+        }),
+      );
+      // Unknown emails come back as OBJECT_NOT_FOUND errors of a 207: they are simply not there yet.
+      for (const contact of response.results) {
+        const email = contact.properties['email'];
+        if (!email) continue;
+        const head = (contact.properties[headProperty.name] ?? '').trim().toLowerCase();
+        const length = contact.properties[lengthProperty.name];
+        found.set(normalizeEmail(email), {
+          id: contact.id,
+          head: /^[0-9a-f]{64}$/.test(head) ? head : null,
+          length: length !== null && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined,
+        });
+      }
+    }
+    return found;
+  }
+
+  async function ensureSchema(): Promise<SchemaReport> {
+    const created: string[] = [];
+    const existing: string[] = [];
+    const problems: Array<{ name: string; reason: string }> = [];
+    const groups = await connection.call('properties.groups.list', (client) => client.crm.properties.groupsApi.getAll('contacts'));
+    if (groups.results.some((group) => group.name === naming.groupName)) {
+      existing.push(naming.groupName);
+    } else {
+      await connection.call('properties.groups.create', (client) =>
+        client.crm.properties.groupsApi.create('contacts', { name: naming.groupName, label: naming.groupLabel, displayOrder: -1 }),
+      );
+      created.push(naming.groupName);
+    }
+    const all = await connection.call('properties.list', (client) => client.crm.properties.coreApi.getAll('contacts'));
+    const current = new Map(all.results.map((definition) => [definition.name, definition]));
+    const missing: HubSpotSummaryProperty[] = [];
+    for (const property of properties) {
+      const found = current.get(property.name);
+      if (!found) {
+        missing.push(property);
+        continue;
+      }
+      existing.push(property.name);
+      if (found.type !== property.definition.type) {
+        problems.push({ name: property.name, reason: `exists with type ${found.type}; OptinTrail writes ${property.definition.type} values into it` });
+      }
+    }
+    for (const part of chunk(missing, HUBSPOT_BATCH_SIZE)) {
+      const response = await connection.call('properties.batch.create', (client) =>
+        client.crm.properties.batchApi.create('contacts', { inputs: part.map((property) => property.definition as never) }),
+      );
+      const made = new Set(response.results.map((definition) => definition.name));
+      for (const property of part) (made.has(property.name) ? created : existing).push(property.name);
+    }
+    const mapped = Object.entries(subscriptions);
+    if (mapped.length > 0) {
+      const definitions = await connection.request<{ results?: Array<{ id: string; name: string }> }>('subscriptions.definitions', {
+        method: 'GET',
+        path: '/communication-preferences/v4/definitions',
+      });
+      const ids = new Set((definitions.results ?? []).map((definition) => Number(definition.id)));
+      for (const [mappedPurpose, mapping] of mapped) {
+        if (!ids.has(mapping.subscriptionId)) {
+          problems.push({ name: `subscription ${mapping.subscriptionId}`, reason: `is mapped to purpose "${mappedPurpose}" but the account has no such subscription type` });
+        }
+      }
+    }
+    return problems.length > 0 ? { created, existing, problems } : { created, existing };
+  }
+
+  function push(...[trails, options = {}]: Parameters<CrmAdapter['push']>) {
+    const startCalls = connection.runner.calls;
+    const contactIds = new Map<string, string>();
+
+    const readExisting = async (subjects: string[]): Promise<Map<string, ExistingTrailInfo>> => {
+      const contacts = await readContacts(subjects);
+      const existing = new Map<string, ExistingTrailInfo>();
+      const withTrail: Array<[string, ContactSummary]> = [];
+      for (const [email, contact] of contacts) {
+        contactIds.set(email, contact.id);
+        // No head: OptinTrail never completed a write here (the head is written before the notes).
+        if (contact.head === null) existing.set(email, { head: null, eventIds: new Set() });
+        else withTrail.push([email, contact]);
+      }
+      if (withTrail.length > 0) {
+        // The notes are the ground truth of what is stored; the head alone could be ahead of them after a crash.
+        const timelines = await readTimelines(connection, withTrail.map(([, contact]) => contact.id));
+        for (const [email, contact] of withTrail) {
+          const timeline = timelines.get(contact.id);
+          const eventIds = new Set((timeline?.events ?? []).map(({ event }) => event.id));
+          existing.set(email, { head: contact.head, ...(contact.length !== undefined ? { length: contact.length } : {}), eventIds });
+        }
+      }
+      return existing;
+    };
+
+    const write = async (plan: PlannedWrite[]): Promise<PushFailure[]> => {
+      const failures: PushFailure[] = [];
+      const failedSubjects = new Set<string>();
+
+      // 1. Contacts with their summary properties, created when new. The head goes first on purpose:
+      //    a contact without a head is known to hold nothing of ours.
+      const upserted = new Map<string, string>();
+      const upsertInputs = plan.map((item, index) => ({
+        id: item.trail.subject,
+        idProperty: 'email',
+        properties: summaryValues(item.trail),
+        objectWriteTraceId: `subject-${index}`,
+      }));
+      for (const part of chunk(upsertInputs, HUBSPOT_BATCH_SIZE)) {
+        try {
+          const response = await connection.call('contacts.batch.upsert', (client) => client.crm.contacts.batchApi.upsert({ inputs: part }));
+          for (const result of response.results) {
+            const trace = result.objectWriteTraceId ? upsertInputs.find((input) => input.objectWriteTraceId === result.objectWriteTraceId) : undefined;
+            const email = trace?.id ?? (result.properties['email'] ? normalizeEmail(result.properties['email']) : undefined);
+            if (email) upserted.set(email, result.id);
+          }
+          for (const error of (response as { errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> }).errors ?? []) {
+            const traced = (error.context?.['objectWriteTraceId'] ?? []).map((trace) => upsertInputs.find((input) => input.objectWriteTraceId === trace)?.id);
+            const named = (error.context?.['ids'] ?? []).map((id) => normalizeEmail(id));
+            for (const email of [...traced, ...named]) {
+              if (!email || failedSubjects.has(email)) continue;
+              failedSubjects.add(email);
+              failures.push({ subject: email, kind: 'vendor', reason: `HubSpot did not save the contact: ${error.message ?? 'unknown error'}`, ...(error.category ? { vendorCode: error.category } : {}) });
+            }
+          }
+        } catch (error) {
+          for (const input of part) {
+            failedSubjects.add(input.id);
+            failures.push({ subject: input.id, kind: 'vendor', reason: message(error), ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) });
+          }
+        }
+      }
+      for (const item of plan) {
+        const subject = item.trail.subject;
+        if (failedSubjects.has(subject)) continue;
+        const id = upserted.get(subject) ?? contactIds.get(subject);
+        if (!id) {
+          failedSubjects.add(subject);
+          failures.push({ subject, kind: 'vendor', reason: 'HubSpot answered the upsert without this contact' });
+        } else {
+          contactIds.set(subject, id);
+        }
+      }
+
+      // 2. One note per new event, with its association, 100 per call (across subjects).
+      const written = plan.filter((item) => !failedSubjects.has(item.trail.subject));
+      const created = new Map<string, string>();
+      const eventFailures = new Map<string, { reason: string; kind: PushFailure['kind']; vendorCode?: string }>();
+      const noteInputs: Array<{ eventId: string; input: { properties: Record<string, string>; associations: unknown[]; objectWriteTraceId: string } }> = [];
+      for (const item of written) {
+        const contactId = contactIds.get(item.trail.subject)!;
+        for (const event of item.newEvents) {
+          let body: string;
+          try {
+            body = noteBody(event, settings.noteLocale);
+          } catch (error) {
+            eventFailures.set(event.id, { reason: message(error), kind: 'validation' });
+            break;
+          }
+          noteInputs.push({
+            eventId: event.id,
+            input: {
+              properties: { hs_note_body: body, hs_timestamp: event.at },
+              associations: [{ to: { id: contactId }, types: [NOTE_TO_CONTACT_ASSOCIATION] }],
+              objectWriteTraceId: event.id,
+            },
+          });
+        }
+      }
+      await Promise.all(
+        chunk(noteInputs, HUBSPOT_BATCH_SIZE).map(async (part) => {
+          try {
+            const response = await connection.call('notes.batch.create', (client) =>
+              client.crm.objects.notes.batchApi.create({ inputs: part.map((note) => note.input) as never }),
+            );
+            for (const result of response.results) {
+              const eventId = result.objectWriteTraceId ?? eventIdOfNote(result.properties['hs_note_body']);
+              if (eventId) created.set(eventId, result.id);
+            }
+            for (const error of (response as { errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> }).errors ?? []) {
+              for (const eventId of error.context?.['objectWriteTraceId'] ?? []) {
+                eventFailures.set(eventId, { reason: `HubSpot did not save the note: ${error.message ?? 'unknown error'}`, kind: 'vendor', ...(error.category ? { vendorCode: error.category } : {}) });
+              }
+            }
+          } catch (error) {
+            for (const note of part) eventFailures.set(note.eventId, { reason: message(error), kind: 'vendor', ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) });
+          }
+        }),
+      );
+
+      // 3. Keep each stored timeline a prefix of its trail: after the first event that failed, the
+      //    notes that did get written are archived and the summary is set back to the stored prefix.
+      const toArchive: string[] = [];
+      const rollbacks: Array<{ id: string; properties: Record<string, string> }> = [];
+      const storedTrails = new Map<string, { trail: Trail; newEvents: ProvenanceEvent[] }>();
+      for (const item of written) {
+        const firstFailed = item.newEvents.findIndex((event) => !created.has(event.id));
+        if (firstFailed === -1) {
+          storedTrails.set(item.trail.subject, { trail: item.trail, newEvents: item.newEvents });
+          continue;
+        }
+        const stored = item.trail.events.length - item.newEvents.length + firstFailed;
+        const prefix: Trail = { subject: item.trail.subject, events: item.trail.events.slice(0, stored) };
+        storedTrails.set(item.trail.subject, { trail: prefix, newEvents: item.newEvents.slice(0, firstFailed) });
+        rollbacks.push({ id: contactIds.get(item.trail.subject)!, properties: summaryValues(prefix) });
+        for (const event of item.newEvents.slice(firstFailed)) {
+          const noteId = created.get(event.id);
+          if (noteId) toArchive.push(noteId);
+          const cause = eventFailures.get(event.id);
+          failures.push({
+            subject: item.trail.subject,
+            eventId: event.id,
+            kind: cause?.kind ?? 'vendor',
+            reason: cause?.reason ?? 'not kept: an earlier event of this subject could not be written; the next push writes it again',
+            ...(cause?.vendorCode ? { vendorCode: cause.vendorCode } : {}),
+          });
+        }
+      }
+      try {
+        for (const part of chunk(toArchive, HUBSPOT_BATCH_SIZE)) {
+          await connection.call('notes.batch.archive', (client) => client.crm.objects.notes.batchApi.archive({ inputs: part.map((id) => ({ id })) }));
+        }
+        for (const part of chunk(rollbacks, HUBSPOT_BATCH_SIZE)) {
+          await connection.call('contacts.batch.update', (client) => client.crm.contacts.batchApi.update({ inputs: part }));
+        }
+      } catch (error) {
+        for (const rollback of rollbacks) {
+          const subject = [...contactIds].find(([, id]) => id === rollback.id)?.[0] ?? '';
+          failures.push({ subject, kind: 'vendor', reason: `could not set the contact back to its stored events after a failure (${message(error)}); pull will report the mismatch until the next push`, ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) });
+        }
+      }
+
+      // 4. HubSpot's own subscription statuses, for mapped purposes whose consent just changed.
+      if (Object.keys(subscriptions).length > 0) {
+        const requests = [...storedTrails.values()].flatMap(({ trail, newEvents }) => subscriptionStatusRequests(trail, newEvents, subscriptions));
+        for (const part of chunk(requests, HUBSPOT_BATCH_SIZE)) {
+          try {
+            const response = await connection.request<{ errors?: Array<{ message?: string; context?: Record<string, string[]> }> }>('subscriptions.statuses.batch.write', {
+              method: 'POST',
+              path: '/communication-preferences/v4/statuses/batch/write',
+              body: { inputs: part.map(({ request }) => request satisfies HubSpotStatusRequest) },
+            });
+            for (const error of response.errors ?? []) {
+              for (const subscriber of error.context?.['subscriberIdString'] ?? []) {
+                const failed = part.find(({ request }) => request.subscriberIdString === subscriber);
+                if (failed) failures.push(subscriptionFailure(failed.request, failed.eventId, error.message ?? 'unknown error'));
+              }
+            }
+          } catch (error) {
+            for (const { request, eventId } of part) failures.push(subscriptionFailure(request, eventId, message(error), vendorCodeOf(error)));
+          }
+        }
+      }
+      return failures;
+    };
+
+    return runPushPipeline(trails, options, {
+      adapter: HUBSPOT_ADAPTER_ID,
+      batchSize: HUBSPOT_BATCH_SIZE,
+      readExisting,
+      write,
+      apiCalls: () => connection.runner.calls - startCalls,
+    });
+  }
+
+  async function pull(...[subject, options = {}]: Parameters<CrmAdapter['pull']>): Promise<Trail | null> {
+    const email = normalizeEmail(subject.email);
+    const contact = (await readContacts([email])).get(email);
+    if (!contact) return null;
+    const timeline = (await readTimelines(connection, [contact.id])).get(contact.id)!;
+    if (timeline.events.length === 0 && timeline.damaged.length === 0 && contact.head === null) return null;
+    const verify = options.verify !== false;
+    if (verify && timeline.damaged.length > 0) {
+      const damaged = timeline.damaged[0]!;
+      throw new TrailIntegrityError({
+        eventId: damaged.eventId,
+        index: timeline.events.length,
+        problem: 'malformed-event',
+        detail: `note ${damaged.noteId} no longer holds a readable event (${damaged.reason})`,
+      });
+    }
+    // The same event written twice (identical content) is one event; differing copies stay for verification to flag.
+    const unique = new Map<string, ProvenanceEvent>();
+    const events: ProvenanceEvent[] = [];
+    for (const { event } of timeline.events) {
+      const copy = unique.get(event.id);
+      if (copy && copy.hash === event.hash && JSON.stringify(copy) === JSON.stringify(event)) continue;
+      unique.set(event.id, event);
+      events.push(event);
+    }
+    const trail = assembleTrail(email, events);
+    if (verify) {
+      const verification = verifyTrail(trail, {
+        expectedHead: contact.head,
+        ...(contact.length !== undefined ? { expectedLength: contact.length } : {}),
+      });
+      if (!verification.valid) throw verification.error;
+    }
+    return trail;
+  }
+
+  async function erase(...[subject, _request]: Parameters<NonNullable<CrmAdapter['erase']>>): Promise<ErasureReceipt> {
+    const email = normalizeEmail(subject.email);
+    const contact = (await readContacts([email])).get(email);
+    const mechanism = 'HubSpot GDPR delete (POST /crm/v3/objects/contacts/gdpr-delete)';
+    if (!contact) {
+      // Erasing by email still blocklists the address in HubSpot.
+      await connection.call('contacts.gdpr-delete', (client) => client.crm.contacts.basicApi.purge({ objectId: email, idProperty: 'email' }));
+      return { adapter: HUBSPOT_ADAPTER_ID, erasedAt: new Date().toISOString(), removed: [], mechanism, trailHead: null };
+    }
+    const notes = (await associatedNoteIds(connection, [contact.id])).get(contact.id) ?? [];
+    await connection.call('contacts.gdpr-delete', (client) => client.crm.contacts.basicApi.purge({ objectId: contact.id }));
+    return {
+      adapter: HUBSPOT_ADAPTER_ID,
+      erasedAt: new Date().toISOString(),
+      removed: [`contact ${contact.id}`, `${notes.length} associated note${notes.length === 1 ? '' : 's'}`],
+      mechanism,
+      trailHead: contact.head,
+    };
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id: HUBSPOT_ADAPTER_ID,
+    capabilities: { erase: true, rectify: false, export: false, captureChanges: false },
+    properties,
+    client: connection.client,
+    ensureSchema,
+    push,
+    pull,
+    erase,
+  };
+}
+
+function subscriptionFailure(request: HubSpotStatusRequest, eventId: string, reason: string, vendorCode?: string): PushFailure {
+  return {
+    subject: request.subscriberIdString,
+    eventId,
+    kind: 'vendor',
+    reason: `the trail is stored, but HubSpot's subscription ${request.subscriptionId} was not set to ${request.statusState}: ${reason}`,
+    ...(vendorCode ? { vendorCode } : {}),
+  };
+}
+
+// Fallback when HubSpot does not echo objectWriteTraceId: the readable text names the event.
+function eventIdOfNote(body: string | null | undefined): string | undefined {
+  return body ? /Event\s?:\s*([0-9a-f-]{36})/i.exec(body.replace(/<[^>]*>/g, ' '))?.[1]?.toLowerCase() : undefined;
+}
+

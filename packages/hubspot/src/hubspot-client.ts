@@ -1,0 +1,135 @@
+import { Client } from '@hubspot/api-client';
+import {
+  createApiCallRunner,
+  createRateLimiter,
+  createUnlimitedRateLimiter,
+  ValidationError,
+  type ApiCallRunner,
+  type RateLimiter,
+  type RetryOptions,
+} from '@optintrail/core';
+import { crmErrorFromResponse, HUBSPOT_ADAPTER_ID, toHubSpotError } from './hubspot-errors';
+
+/**
+ * How fast the adapter may call HubSpot. HubSpot's budgets (FACTS.md): private apps on Professional
+ * or Enterprise 190 requests per 10 s, Free/Starter and OAuth apps 100 per 10 s, the capacity pack 250.
+ */
+export interface HubSpotRateLimit {
+  /** Requests per interval. Default 190. */
+  maxRequests?: number;
+  /** The interval in milliseconds. Default 10,000. */
+  intervalMs?: number;
+  /** Requests in flight at once. Default unlimited (calls are spaced evenly instead). */
+  maxConcurrent?: number;
+}
+
+export interface HubSpotConnectionSettings {
+  /** A configured official client; when given, `accessToken` and `basePath` are not used. */
+  client?: Client;
+  /** A private app access token. Default: `process.env.HUBSPOT_ACCESS_TOKEN`. */
+  accessToken?: string;
+  /** API base URL without a trailing slash. Default `https://api.hubapi.com`; the emulator's `url` in tests. */
+  basePath?: string;
+  /**
+   * Pacing: settings for a limiter of this adapter's own, a `RateLimiter` shared with other adapters or
+   * workers (`createRateLimiter({ cluster })` from @optintrail/core), or `false` for none.
+   */
+  rateLimit?: HubSpotRateLimit | RateLimiter | false;
+  /** Retry policy (429 honouring Retry-After, 5xx and dropped connections; never other 4xx). */
+  retry?: RetryOptions;
+  /** Milliseconds before a call with no answer counts as failed (and is retried). Default 60,000. */
+  timeoutMs?: number;
+}
+
+/** The adapter's way to HubSpot: one client, one limiter, retries, a timeout and a call counter. */
+export interface HubSpotConnection {
+  readonly client: Client;
+  readonly runner: ApiCallRunner;
+  /** Runs one SDK call: paced, timed out, retried, errors turned into `CrmApiError`. */
+  call<T>(operation: string, call: (client: Client) => Promise<T>): Promise<T>;
+  /** A raw JSON call through `client.apiRequest`, for endpoints the SDK 13.5 does not wrap (subscriptions v4). */
+  request<T>(operation: string, options: { method: string; path: string; body?: unknown }): Promise<T>;
+}
+
+function isRateLimiter(value: unknown): value is RateLimiter {
+  return typeof value === 'object' && value !== null && typeof (value as RateLimiter).schedule === 'function';
+}
+
+class HubSpotTimeoutError extends Error {
+  constructor(milliseconds: number) {
+    super(`no answer within ${milliseconds} ms`);
+    this.name = 'HubSpotTimeoutError';
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HubSpotTimeoutError(milliseconds)), milliseconds);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createHubSpotConnection(settings: HubSpotConnectionSettings): HubSpotConnection {
+  const accessToken = settings.accessToken ?? process.env['HUBSPOT_ACCESS_TOKEN'];
+  if (!settings.client && !accessToken) {
+    throw new ValidationError(
+      [{ path: 'accessToken', reason: 'is required: pass `accessToken` or `client`, or set HUBSPOT_ACCESS_TOKEN to a private app access token' }],
+      'Cannot create the HubSpot adapter',
+    );
+  }
+  // The SDK's own retries stay off (its default): ours honour Retry-After, its do not.
+  const client = settings.client ?? new Client({ accessToken: accessToken!, ...(settings.basePath ? { basePath: settings.basePath.replace(/\/+$/, '') } : {}) });
+  const secrets = accessToken ? [accessToken] : [];
+  const limiter =
+    settings.rateLimit === false
+      ? createUnlimitedRateLimiter()
+      : isRateLimiter(settings.rateLimit)
+        ? settings.rateLimit
+        : createRateLimiter({
+            maxRequests: settings.rateLimit?.maxRequests ?? 190,
+            intervalMs: settings.rateLimit?.intervalMs ?? 10_000,
+            ...(settings.rateLimit?.maxConcurrent ? { maxConcurrent: settings.rateLimit.maxConcurrent } : {}),
+          });
+  const runner = createApiCallRunner({
+    adapter: HUBSPOT_ADAPTER_ID,
+    limiter,
+    ...(settings.retry ? { retry: settings.retry } : {}),
+    toError: (error, operation) => toHubSpotError(error, operation, secrets),
+  });
+  const timeoutMs = settings.timeoutMs ?? 60_000;
+
+  return {
+    client,
+    runner,
+    call: (operation, call) => runner.run(operation, () => withTimeout(call(client), timeoutMs)),
+    request: <T>(operation: string, options: { method: string; path: string; body?: unknown }) =>
+      runner.run(operation, () =>
+        withTimeout(
+          (async () => {
+            const response = await client.apiRequest({ method: options.method, path: options.path, ...(options.body === undefined ? {} : { body: options.body }) });
+            const text = await response.text();
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              // Keep the text: HubSpot answered something other than JSON.
+            }
+            if (response.status < 200 || response.status > 299) {
+              const headers: Record<string, string> = {};
+              response.headers.forEach((value, name) => {
+                headers[name] = value;
+              });
+              throw crmErrorFromResponse({ status: response.status, body, headers }, operation, secrets);
+            }
+            return body as T;
+          })(),
+          timeoutMs,
+        ),
+      ),
+  };
+}
