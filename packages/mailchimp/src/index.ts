@@ -5,3 +5,10 @@ export { MAILCHIMP_TEXT_FIELD_MAX_BYTES, MAILCHIMP_NOTE_MAX_CHARACTERS, truncate
 export type * from './mailchimp-sdk-types';
 export { readBatchResultsArchive, fetchBatchResults } from './mailchimp-batch-results';
 export type { MailchimpBatchResult } from './mailchimp-batch-results';
+export { createMailchimpAdapter } from './mailchimp-adapter';
+export type { MailchimpAdapter } from './mailchimp-adapter';
+export type { MailchimpAdapterSettings } from './mailchimp-adapter-settings';
+export { DEFAULT_MAILCHIMP_TAGS, mailchimpFieldDefinitions } from './mailchimp-summary-tags';
+export type { MailchimpFieldKey, MailchimpFieldDefinition, MailchimpBookkeepingKey } from './mailchimp-summary-tags';
+export { toMailchimpError, MAILCHIMP_ADAPTER_ID } from './mailchimp-error';
+export { memberEventName, memberEventFor, eventIdOfMemberEvent, noteBodiesFor, eventsFromNotes, MEMBER_EVENT_PREFIX } from './mailchimp-timeline';

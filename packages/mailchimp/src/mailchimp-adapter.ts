@@ -1,0 +1,569 @@
+import {
+  appendEvents,
+  assembleTrail,
+  chunk,
+  CrmApiError,
+  createApiCallRunner,
+  createRateLimiter,
+  encodeSummaryFields,
+  encodeTimelineEntry,
+  foldTrail,
+  generateReminder,
+  normalizeEmail,
+  runPushPipeline,
+  SUMMARY_FIELD_KEYS,
+  ValidationError,
+  verifyTrail,
+  type CrmAdapter,
+  type ErasureReceipt,
+  type ErasureRequest,
+  type ExistingTrailInfo,
+  type PlannedWrite,
+  type PullOptions,
+  type PushFailure,
+  type PushOptions,
+  type PushReport,
+  type RectificationRequest,
+  type SchemaReport,
+  type SubjectRef,
+  type SummaryFieldKey,
+  type Trail,
+} from '@optintrail/core';
+import type { MailchimpAdapterSettings } from './mailchimp-adapter-settings';
+import { describeBatchFailure, runBatchOperations } from './mailchimp-batch-operations';
+import { createMailchimpClient, type MailchimpClient } from './mailchimp-client';
+import { MAILCHIMP_ADAPTER_ID, toMailchimpError } from './mailchimp-error';
+import { consentOf, dataFieldValues, evidenceFields, marketingPermissionChange, statusIfNew, type ConsentContext } from './mailchimp-member-fields';
+import type { MailchimpBatchOperationInput, MailchimpBatchSubscribeResult, MailchimpMember, MailchimpMemberInput } from './mailchimp-sdk-types';
+import { subscriberHash } from './mailchimp-subscriber-hash';
+import { mailchimpFieldDefinitions, type MailchimpFieldKey } from './mailchimp-summary-tags';
+import { damagedNoteError, eventIdOfMemberEvent, eventsFromNotes, memberEventFor, noteBodiesFor } from './mailchimp-timeline';
+
+/** A `CrmAdapter` for one Mailchimp audience, plus what tests and benchmarks read. */
+export interface MailchimpAdapter extends CrmAdapter {
+  readonly id: 'mailchimp';
+  readonly listId: string;
+  readonly client: MailchimpClient;
+  /** API calls made so far (retries and batch status polls included; batch result downloads are not API calls). */
+  readonly apiCalls: number;
+  /** The merge tag of each field the adapter manages. */
+  readonly tags: Readonly<Record<MailchimpFieldKey, string>>;
+  erase(subject: SubjectRef, request: ErasureRequest): Promise<ErasureReceipt>;
+  rectify(subject: SubjectRef, request: RectificationRequest): Promise<Trail>;
+}
+
+/** Mailchimp's batch subscribe: "Up to 500 members may be added or updated with each API call." */
+const BATCH_SUBSCRIBE_MAX = 500;
+/** Collections answer at most 1,000 items per page. */
+const PAGE_SIZE = 1000;
+
+/** What a push batch learnt about one subject before writing. */
+interface SubjectContext {
+  trail: Trail | undefined;
+  member: MailchimpMember | undefined;
+  /** Set when Mailchimp refused the subject outright (erased address, invalid email…). */
+  failure?: PushFailure;
+  /** After an interrupted write: ids of the events already in notes and in member events. */
+  storedInNotes?: Set<string>;
+  storedAsMemberEvents?: Set<string>;
+}
+
+/** One write in a push batch, runnable directly or as a `/batches` operation. */
+interface TimelineOperation {
+  id: string;
+  subject: string;
+  eventId?: string;
+  run: () => Promise<unknown>;
+  batch: MailchimpBatchOperationInput;
+}
+
+/**
+ * Stores provenance trails in one Mailchimp audience through the official
+ * `@mailchimp/mailchimp_marketing` client.
+ *
+ * Per subject: summary merge fields (each cut to Mailchimp's 255 bytes by core's codec, with the
+ * ready-to-merge reminders `*|OT_RMD_FR|*` / `*|OT_RMD_EN|*`), Mailchimp's own evidence fields and
+ * marketing permission, one member event per provenance event (`is_syncing`, so automations do not
+ * fire) and the stored events in member notes. A push batch of up to 500 subjects costs three batch
+ * subscribe calls (read-and-create, mark pending, summaries) plus the timeline writes: one call each,
+ * or one `POST /batches` and a few status polls above `batchOperationsThreshold`.
+ *
+ * Idempotency without ids on Mailchimp's side: the trail head (`OT_HEAD`) only moves once every note
+ * and event of a write is stored, and `OT_PENDING` marks a write in progress; a subject found pending
+ * has its notes and member events read back, and only what is missing is written.
+ */
+export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}): MailchimpAdapter {
+  const listId = settings.listId ?? process.env.MAILCHIMP_LIST_ID;
+  if (!listId) throw new ValidationError([{ path: 'listId', reason: 'is required: pass the audience id or set MAILCHIMP_LIST_ID' }], 'Mailchimp adapter');
+  const client =
+    settings.client ??
+    createMailchimpClient({
+      ...(settings.apiKey !== undefined ? { apiKey: settings.apiKey } : {}),
+      ...(settings.serverPrefix !== undefined ? { serverPrefix: settings.serverPrefix } : {}),
+      ...(settings.baseUrl !== undefined ? { baseUrl: settings.baseUrl } : {}),
+      ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+    });
+  const consentContext: ConsentContext = {
+    purpose: settings.purpose ?? 'newsletter',
+    channel: settings.channel ?? 'email',
+    pendingWithoutConfirmation: settings.pendingWithoutConfirmation ?? false,
+  };
+  const summaryKeys = [...new Set<SummaryFieldKey>([...(settings.summaryFields ?? SUMMARY_FIELD_KEYS), 'trailHead', 'trailLength'])];
+  const definitions = mailchimpFieldDefinitions(summaryKeys, settings.tags);
+  const tags = Object.fromEntries(definitions.map((definition) => [definition.key, definition.tag])) as Record<MailchimpFieldKey, string>;
+  const dataFields = settings.dataFields ?? { firstName: 'FNAME', lastName: 'LNAME' };
+  const timeZone = settings.timeZone ?? 'UTC';
+  const batchSize = Math.min(settings.batchSize ?? BATCH_SUBSCRIBE_MAX, BATCH_SUBSCRIBE_MAX);
+  const limiter = settings.limiter ?? createRateLimiter({ maxRequests: 1000, intervalMs: 1000, maxConcurrent: settings.maxConnections ?? 10 });
+  const runner = createApiCallRunner({ adapter: MAILCHIMP_ADAPTER_ID, limiter, toError: toMailchimpError, ...(settings.retry ? { retry: settings.retry } : {}) });
+  let schemaReady = false;
+
+  const reminder =
+    settings.reminder === false
+      ? undefined
+      : (state: Parameters<typeof generateReminder>[0], locale: string, context: { purpose: string; channel: ConsentContext['channel']; timeZone: string }) => {
+          const result = generateReminder(state, {
+            purpose: context.purpose,
+            channel: context.channel,
+            touchpoint: settings.reminder ? (settings.reminder.touchpoint ?? 'email-footer') : 'email-footer',
+            locale,
+            timeZone: (settings.reminder ? settings.reminder.timeZone : undefined) ?? context.timeZone,
+            ...(settings.reminder && settings.reminder.purposeLabels ? { purposeLabels: settings.reminder.purposeLabels } : {}),
+          });
+          return result.kind === 'reminder' ? result.text : undefined;
+        };
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  async function readMember(hash: string): Promise<MailchimpMember | null> {
+    try {
+      return await runner.run('lists.getListMember', () => client.lists.getListMember(listId!, hash));
+    } catch (error) {
+      if (CrmApiError.isInstance(error) && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async function readNoteBodies(hash: string): Promise<string[]> {
+    const bodies: string[] = [];
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const page = await runner.run('lists.getListMemberNotes', () =>
+        client.lists.getListMemberNotes(listId!, hash, { count: PAGE_SIZE, offset, sort_field: 'note_id', sort_dir: 'ASC', fields: ['notes.note', 'total_items'] }),
+      );
+      bodies.push(...page.notes.map((note) => note.note));
+      if (offset + PAGE_SIZE >= page.total_items) return bodies;
+    }
+  }
+
+  async function readMemberEventIds(hash: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const page = await runner.run('lists.getListMemberEvents', () => client.lists.getListMemberEvents(listId!, hash, { count: PAGE_SIZE, offset }));
+      for (const event of page.events) {
+        const id = eventIdOfMemberEvent(event);
+        if (id) ids.add(id);
+      }
+      if (offset + PAGE_SIZE >= page.total_items) return ids;
+    }
+  }
+
+  const mergeText = (member: MailchimpMember | undefined, key: MailchimpFieldKey): string => {
+    const value = member?.merge_fields?.[tags[key]];
+    return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+  };
+
+  /** What the member's merge fields say about the stored trail, reading the timeline back after an interrupted write. */
+  async function existingInfo(context: SubjectContext, hash: string): Promise<ExistingTrailInfo | undefined> {
+    const member = context.member;
+    if (!member) return undefined;
+    const head = mergeText(member, 'trailHead') || null;
+    const pending = mergeText(member, 'pendingHead');
+    if (pending !== '' && pending !== head) {
+      const [bodies, memberEventIds] = await Promise.all([readNoteBodies(hash), readMemberEventIds(hash)]);
+      context.storedInNotes = new Set(eventsFromNotes(bodies).events.map((event) => event.id));
+      context.storedAsMemberEvents = memberEventIds;
+      // Everything is planned as new; the write skips what is already there.
+      return { head: null };
+    }
+    if (head === null) return undefined;
+    const length = Number(mergeText(member, 'trailLength'));
+    return Number.isInteger(length) && length > 0 ? { head, length } : { head };
+  }
+
+  // ---- batch subscribe ----------------------------------------------------------------------
+
+  /** Batch subscribe (update_existing) in calls of 500; returns members by email and refusals by email. */
+  async function batchSubscribe(operation: string, members: MailchimpMemberInput[]) {
+    const byEmail = new Map<string, MailchimpMember>();
+    const refused = new Map<string, { reason: string; vendorCode: string }>();
+    for (const part of chunk(members, BATCH_SUBSCRIBE_MAX)) {
+      const result: MailchimpBatchSubscribeResult = await runner.run(operation, () =>
+        client.lists.batchListMembers(listId!, { members: part, update_existing: true }, { skip_merge_validation: true }),
+      );
+      for (const member of [...result.new_members, ...result.updated_members]) byEmail.set(normalizeEmail(member.email_address), member);
+      for (const error of result.errors) {
+        refused.set(normalizeEmail(error.email_address), { reason: `${error.error}${error.field ? ` (${error.field}: ${error.field_message ?? ''})` : ''}`, vendorCode: error.error_code });
+      }
+    }
+    return { byEmail, refused };
+  }
+
+  const refusalFailure = (subject: string, refusal: { reason: string; vendorCode: string }): PushFailure => ({
+    subject,
+    // Mailchimp refuses an address erased with delete-permanent for good.
+    kind: /Forgotten Email|permanently deleted/i.test(refusal.reason) ? 'suppressed' : 'vendor',
+    reason: refusal.reason,
+    vendorCode: refusal.vendorCode,
+  });
+
+  // ---- schema -------------------------------------------------------------------------------
+
+  async function ensureSchema(): Promise<SchemaReport> {
+    const existingTags = new Set<string>();
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const page = await runner.run('lists.getListMergeFields', () => client.lists.getListMergeFields(listId!, { count: PAGE_SIZE, offset, fields: ['merge_fields.tag', 'total_items'] }));
+      for (const field of page.merge_fields) existingTags.add(field.tag);
+      if (offset + PAGE_SIZE >= page.total_items) break;
+    }
+    const created: string[] = [];
+    const existing: string[] = [];
+    for (const definition of definitions) {
+      if (existingTags.has(definition.tag)) {
+        existing.push(definition.tag);
+        continue;
+      }
+      await runner.run('lists.addListMergeField', () =>
+        client.lists.addListMergeField(listId!, { name: definition.name, type: 'text', tag: definition.tag, required: false, public: false, help_text: definition.help }),
+      );
+      created.push(definition.tag);
+    }
+    const problems = Object.values(dataFields)
+      .filter((tag) => !existingTags.has(tag))
+      .map((tag) => ({ name: tag, reason: 'this audience has no such merge field; create it in Mailchimp or leave it out of dataFields' }));
+    schemaReady = true;
+    return { created, existing, ...(problems.length > 0 ? { problems } : {}) };
+  }
+
+  // ---- push ---------------------------------------------------------------------------------
+
+  async function push(trails: AsyncIterable<Trail> | Iterable<Trail>, options: PushOptions = {}): Promise<PushReport> {
+    if (!schemaReady && !options.dryRun) await ensureSchema();
+    // The pipeline hands readExisting only emails; the trails of the current batch are kept here.
+    const arriving = new Map<string, Trail>();
+    const contexts = new Map<string, SubjectContext>();
+
+    async function* remember(source: AsyncIterable<Trail> | Iterable<Trail>): AsyncGenerator<Trail> {
+      for await (const trail of source) {
+        if (trail && typeof trail.subject === 'string' && Array.isArray(trail.events)) {
+          const earlier = arriving.get(trail.subject);
+          if (!earlier || extends_(earlier, trail)) arriving.set(trail.subject, trail);
+        }
+        yield trail;
+      }
+    }
+
+    async function readExisting(subjects: string[]): Promise<Map<string, ExistingTrailInfo>> {
+      contexts.clear();
+      for (const subject of subjects) contexts.set(subject, { trail: arriving.get(subject), member: undefined });
+      // Everything older than this batch has been read or rejected.
+      arriving.clear();
+      if (options.dryRun) {
+        await Promise.all(subjects.map(async (subject) => {
+          contexts.get(subject)!.member = (await readMember(subscriberHash(subject))) ?? undefined;
+        }));
+      } else {
+        // Creates the new members (status_if_new from the trail) and, touching nothing else, answers every member's fields.
+        const { byEmail, refused } = await batchSubscribe(
+          'lists.batchListMembers (create and read)',
+          subjects.map((subject) => ({ email_address: subject, status_if_new: statusIfNew(subjectConsent(contexts.get(subject)!.trail), consentContext) })),
+        );
+        for (const subject of subjects) {
+          const context = contexts.get(subject)!;
+          context.member = byEmail.get(subject);
+          const refusal = refused.get(subject);
+          if (refusal) context.failure = refusalFailure(subject, refusal);
+        }
+      }
+      const existing = new Map<string, ExistingTrailInfo>();
+      await Promise.all(
+        subjects.map(async (subject) => {
+          const context = contexts.get(subject)!;
+          if (context.failure) return;
+          const info = await existingInfo(context, subscriberHash(subject));
+          if (info) existing.set(subject, info);
+        }),
+      );
+      return existing;
+    }
+
+    function subjectConsent(trail: Trail | undefined) {
+      return trail ? consentOf(foldTrail(trail), consentContext) : undefined;
+    }
+
+    async function write(plan: PlannedWrite[]): Promise<PushFailure[]> {
+      const failures: PushFailure[] = [];
+      const failedSubjects = new Set<string>();
+      const failSubject = (failure: PushFailure) => {
+        failures.push(failure);
+        failedSubjects.add(failure.subject);
+      };
+      const writable: PlannedWrite[] = [];
+      for (const item of plan) {
+        const context = contexts.get(item.trail.subject);
+        if (context?.failure) failSubject(context.failure);
+        else if (context?.storedInNotes && [...context.storedInNotes].some((id) => !item.trail.events.some((event) => event.id === id))) {
+          failSubject({ subject: item.trail.subject, kind: 'conflict', reason: 'the Mailchimp notes hold events this trail does not have (pull the stored trail and merge before pushing)' });
+        } else writable.push(item);
+      }
+      if (writable.length === 0) return failures;
+
+      // 1. Mark the write as in progress, so an interruption is noticed on the next run.
+      const marked = await batchSubscribe(
+        'lists.batchListMembers (mark pending)',
+        writable.map((item) => ({
+          email_address: item.trail.subject,
+          status_if_new: statusIfNew(subjectConsent(item.trail), consentContext),
+          merge_fields: { [tags.pendingHead]: item.trail.events.at(-1)!.hash },
+        })),
+      );
+      for (const item of writable) {
+        const refusal = marked.refused.get(item.trail.subject);
+        if (refusal) failSubject(refusalFailure(item.trail.subject, refusal));
+      }
+
+      // 2. Notes, member events and the marketing permission.
+      const operations: TimelineOperation[] = [];
+      for (const item of writable) {
+        const subject = item.trail.subject;
+        if (failedSubjects.has(subject)) continue;
+        const context = contexts.get(subject);
+        const hash = subscriberHash(subject);
+        const base = `/lists/${listId}/members/${hash}`;
+        for (const event of item.newEvents) {
+          if (!context?.storedInNotes?.has(event.id)) {
+            noteBodiesFor(encodeTimelineEntry(event)).forEach((note, index) => {
+              operations.push({
+                id: `note:${event.id}:${index}`,
+                subject,
+                eventId: event.id,
+                run: () => client.lists.createListMemberNote(listId!, hash, { note }),
+                batch: { method: 'POST', path: `${base}/notes`, body: JSON.stringify({ note }) },
+              });
+            });
+          }
+          if (!context?.storedAsMemberEvents?.has(event.id)) {
+            const memberEvent = memberEventFor(event);
+            operations.push({
+              id: `event:${event.id}`,
+              subject,
+              eventId: event.id,
+              run: () => client.lists.createListMemberEvent(listId!, hash, memberEvent),
+              batch: { method: 'POST', path: `${base}/events`, body: JSON.stringify(memberEvent) },
+            });
+          }
+        }
+        const member = marked.byEmail.get(subject) ?? context?.member;
+        const permission = marketingPermissionChange(member, subjectConsent(item.trail), settings.marketingPermission ?? 'Email');
+        if (permission) {
+          const body = { marketing_permissions: [permission] };
+          operations.push({
+            id: `permission:${hash}`,
+            subject,
+            run: () => client.lists.updateListMember(listId!, hash, body, { skip_merge_validation: true }),
+            batch: { method: 'PATCH', path: base, params: { skip_merge_validation: 'true' }, body: JSON.stringify(body) },
+          });
+        }
+      }
+      const incomplete = new Set<string>();
+      const operationFailed = (operation: TimelineOperation, reason: string, vendorCode?: string) => {
+        incomplete.add(operation.subject);
+        const failure: PushFailure = { subject: operation.subject, kind: 'vendor', reason, ...(vendorCode ? { vendorCode } : {}) };
+        if (operation.eventId) failure.eventId = operation.eventId;
+        // One failure per event (a note in chunks can fail several times).
+        if (!failures.some((known) => known.subject === failure.subject && known.eventId === failure.eventId)) {
+          if (operation.eventId) failures.push(failure);
+          else failSubject(failure);
+        }
+      };
+      const mode = settings.batchOperations ?? 'auto';
+      const useBatches = mode === 'always' || (mode === 'auto' && operations.length >= (settings.batchOperationsThreshold ?? 60));
+      if (operations.length > 0 && useBatches) {
+        const results = await runBatchOperations(
+          client,
+          runner,
+          operations.map((operation) => ({ ...operation.batch, operation_id: operation.id })),
+          {
+            pollIntervalMs: settings.batchPollIntervalMs ?? 1000,
+            timeoutMs: settings.batchTimeoutMs ?? 30 * 60_000,
+            fetch: settings.fetch ?? fetch,
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+        );
+        for (const operation of operations) {
+          const result = results.get(operation.id);
+          if (!result) operationFailed(operation, 'the batch results hold no answer for this operation');
+          else if (result.status_code < 200 || result.status_code >= 300) {
+            const { reason, vendorCode } = describeBatchFailure(result);
+            operationFailed(operation, reason, vendorCode);
+          }
+        }
+      } else {
+        await Promise.all(
+          operations.map(async (operation) => {
+            try {
+              await runner.run(operation.id.split(':')[0] === 'note' ? 'lists.createListMemberNote' : operation.id.startsWith('event') ? 'lists.createListMemberEvent' : 'lists.updateListMember', operation.run);
+            } catch (error) {
+              if (!CrmApiError.isInstance(error)) throw error;
+              operationFailed(operation, error.message, error.vendorCode);
+            }
+          }),
+        );
+      }
+
+      // 3. Summary fields, evidence and the new head, only for subjects whose timeline is complete.
+      const complete = writable.filter((item) => !failedSubjects.has(item.trail.subject) && !incomplete.has(item.trail.subject));
+      if (complete.length > 0) {
+        const summaries = await batchSubscribe(
+          'lists.batchListMembers (summary)',
+          complete.map((item) => memberSummary(item.trail)),
+        );
+        for (const item of complete) {
+          const refusal = summaries.refused.get(item.trail.subject);
+          if (refusal) failSubject(refusalFailure(item.trail.subject, refusal));
+        }
+      }
+      return failures;
+    }
+
+    return runPushPipeline(remember(trails), options, {
+      adapter: MAILCHIMP_ADAPTER_ID,
+      batchSize,
+      readExisting,
+      write,
+      apiCalls: () => runner.calls,
+    });
+  }
+
+  /** The member write that ends a push: summary merge fields, data fields, evidence, and `unsubscribed` after a withdrawal. */
+  function memberSummary(trail: Trail): MailchimpMemberInput {
+    const state = foldTrail(trail);
+    const consent = consentOf(state, consentContext);
+    const summary = encodeSummaryFields(trail, {
+      purpose: consentContext.purpose,
+      channel: consentContext.channel,
+      fields: summaryKeys,
+      timeZone,
+      ...(reminder ? { reminder } : {}),
+    });
+    const mergeFields: Record<string, string> = { ...dataFieldValues(state, dataFields), [tags.pendingHead]: '' };
+    for (const key of summaryKeys) mergeFields[tags[key]] = summary[key];
+    const input: MailchimpMemberInput = {
+      email_address: trail.subject,
+      status_if_new: statusIfNew(consent, consentContext),
+      merge_fields: mergeFields,
+      ...evidenceFields(consent),
+    };
+    if (consent?.status === 'withdrawn') input.status = 'unsubscribed';
+    return input;
+  }
+
+  // ---- pull, erase, rectify -----------------------------------------------------------------
+
+  async function pull(subject: SubjectRef, options: PullOptions = {}): Promise<Trail | null> {
+    const email = normalizeEmail(subject.email);
+    const hash = subscriberHash(email);
+    const member = await readMember(hash);
+    if (!member) return null;
+    const head = mergeText(member, 'trailHead') || null;
+    const pending = mergeText(member, 'pendingHead');
+    const lengthText = mergeText(member, 'trailLength');
+    const reading = eventsFromNotes(await readNoteBodies(hash));
+    if (reading.events.length === 0 && reading.damaged.length === 0 && head === null) return null;
+    const trail = assembleTrail(email, reading.events);
+    if (options.verify === false) return trail;
+
+    const firstDamage = reading.damaged[0];
+    if (firstDamage) throw damagedNoteError(firstDamage, trail.events.length);
+    const expectedLength = /^\d+$/.test(lengthText) ? Number(lengthText) : undefined;
+    const isPending = pending !== '' && pending !== head;
+    if (!isPending) {
+      const result = verifyTrail(trail, { expectedHead: head, ...(expectedLength !== undefined ? { expectedLength } : {}) });
+      if (!result.valid) throw result.error;
+      return trail;
+    }
+    // A write was interrupted: the stored chain must verify and contain the recorded head where the length says.
+    const chain = verifyTrail(trail);
+    if (!chain.valid) throw chain.error;
+    if (head !== null) {
+      const index = trail.events.findIndex((event) => event.hash === head);
+      if (index === -1 || (expectedLength !== undefined && index + 1 !== expectedLength)) {
+        const mismatch = verifyTrail(trail, { expectedHead: head });
+        if (!mismatch.valid) throw mismatch.error;
+      }
+    }
+    return trail;
+  }
+
+  async function erase(subject: SubjectRef, request: ErasureRequest): Promise<ErasureReceipt> {
+    if (!request || typeof request.requestedAt !== 'string') throw new ValidationError([{ path: 'requestedAt', reason: 'is required (ISO 8601)' }], 'Erasure request');
+    const email = normalizeEmail(subject.email);
+    const hash = subscriberHash(email);
+    const member = await readMember(hash);
+    const mechanism = 'Mailchimp delete-permanent (POST /lists/{list_id}/members/{subscriber_hash}/actions/delete-permanent): personal data erased, the address cannot be re-imported';
+    if (!member) return { adapter: MAILCHIMP_ADAPTER_ID, erasedAt: new Date().toISOString(), removed: [], mechanism, trailHead: null };
+    const [bodies, memberEventIds] = await Promise.all([readNoteBodies(hash), readMemberEventIds(hash)]);
+    await runner.run('lists.deleteListMemberPermanent', () => client.lists.deleteListMemberPermanent(listId!, hash));
+    return {
+      adapter: MAILCHIMP_ADAPTER_ID,
+      erasedAt: new Date().toISOString(),
+      removed: [`1 audience member with its merge fields`, `${bodies.length} notes`, `${memberEventIds.size} OptinTrail member events`],
+      mechanism,
+      trailHead: mergeText(member, 'trailHead') || null,
+    };
+  }
+
+  async function rectify(subject: SubjectRef, request: RectificationRequest): Promise<Trail> {
+    const email = normalizeEmail(subject.email);
+    const trail = await pull({ email });
+    if (!trail) throw new ValidationError([{ path: 'subject', reason: 'has no trail in this audience; push one before rectifying it' }], 'Cannot rectify');
+    const previous = foldTrail(trail).fields[request.field]?.value;
+    const rectified = appendEvents(trail, [
+      {
+        subject: email,
+        at: request.at,
+        type: 'data.rectified',
+        source: { kind: request.actor?.kind === 'subject' ? 'subject' : request.actor?.kind === 'staff' ? 'crm-user' : 'api', name: 'Rectification request' },
+        fields: [{ name: request.field, value: request.value, ...(previous !== undefined ? { previousValue: previous } : {}) }],
+        reason: request.reason,
+        ...(request.actor ? { actor: request.actor } : {}),
+      },
+    ]);
+    const report = await push([rectified]);
+    const failure = report.failures[0];
+    if (failure) throw new CrmApiError({ adapter: MAILCHIMP_ADAPTER_ID, operation: 'rectify', message: failure.reason, vendorCode: failure.vendorCode, isRetryable: failure.kind === 'vendor' });
+    return rectified;
+  }
+
+  return {
+    specificationVersion: 'v1',
+    id: MAILCHIMP_ADAPTER_ID,
+    capabilities: { erase: true, rectify: true, export: false, captureChanges: false },
+    listId,
+    client,
+    tags,
+    get apiCalls() {
+      return runner.calls;
+    },
+    ensureSchema,
+    push,
+    pull,
+    erase,
+    rectify,
+  };
+}
+
+/** True when `longer` continues `shorter` (same events, in order, then more). */
+function extends_(shorter: Trail, longer: Trail): boolean {
+  if (shorter.events.length > longer.events.length) return false;
+  return shorter.events.every((event, index) => event?.hash === longer.events[index]?.hash);
+}
