@@ -49,3 +49,4 @@ export type {
   ReminderTemplates,
   Touchpoint,
 } from './reminder/reminder-templates';
+export * from './codec/index';
