@@ -12,3 +12,4 @@ export { DEFAULT_MAILCHIMP_TAGS, mailchimpFieldDefinitions } from './mailchimp-s
 export type { MailchimpFieldKey, MailchimpFieldDefinition, MailchimpBookkeepingKey } from './mailchimp-summary-tags';
 export { toMailchimpError, MAILCHIMP_ADAPTER_ID } from './mailchimp-error';
 export { memberEventName, memberEventFor, eventIdOfMemberEvent, noteBodiesFor, eventsFromNotes, MEMBER_EVENT_PREFIX } from './mailchimp-timeline';
+export { createConnectionLimiter } from './mailchimp-connection-limiter';

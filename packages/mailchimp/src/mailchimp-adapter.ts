@@ -4,7 +4,6 @@ import {
   chunk,
   CrmApiError,
   createApiCallRunner,
-  createRateLimiter,
   encodeSummaryFields,
   encodeTimelineEntry,
   foldTrail,
@@ -32,12 +31,13 @@ import {
 import type { MailchimpAdapterSettings } from './mailchimp-adapter-settings';
 import { describeBatchFailure, runBatchOperations } from './mailchimp-batch-operations';
 import { createMailchimpClient, type MailchimpClient } from './mailchimp-client';
+import { createConnectionLimiter } from './mailchimp-connection-limiter';
 import { MAILCHIMP_ADAPTER_ID, toMailchimpError } from './mailchimp-error';
 import { consentOf, dataFieldValues, evidenceFields, marketingPermissionChange, statusIfNew, type ConsentContext } from './mailchimp-member-fields';
 import type { MailchimpBatchOperationInput, MailchimpBatchSubscribeResult, MailchimpMember, MailchimpMemberInput } from './mailchimp-sdk-types';
 import { subscriberHash } from './mailchimp-subscriber-hash';
 import { mailchimpFieldDefinitions, type MailchimpFieldKey } from './mailchimp-summary-tags';
-import { damagedNoteError, eventIdOfMemberEvent, eventsFromNotes, memberEventFor, noteBodiesFor } from './mailchimp-timeline';
+import { damagedNoteError, eventIdOfMemberEvent, eventsFromNotes, memberEventFor, notesFor } from './mailchimp-timeline';
 
 /** A `CrmAdapter` for one Mailchimp audience, plus what tests and benchmarks read. */
 export interface MailchimpAdapter extends CrmAdapter {
@@ -72,7 +72,8 @@ interface SubjectContext {
 interface TimelineOperation {
   id: string;
   subject: string;
-  eventId?: string;
+  /** The events it carries (none for a permission change). */
+  eventIds: string[];
   run: () => Promise<unknown>;
   batch: MailchimpBatchOperationInput;
 }
@@ -114,7 +115,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   const dataFields = settings.dataFields ?? { firstName: 'FNAME', lastName: 'LNAME' };
   const timeZone = settings.timeZone ?? 'UTC';
   const batchSize = Math.min(settings.batchSize ?? BATCH_SUBSCRIBE_MAX, BATCH_SUBSCRIBE_MAX);
-  const limiter = settings.limiter ?? createRateLimiter({ maxRequests: 1000, intervalMs: 1000, maxConcurrent: settings.maxConnections ?? 10 });
+  const limiter = settings.limiter ?? createConnectionLimiter(settings.maxConnections ?? 10);
   const runner = createApiCallRunner({ adapter: MAILCHIMP_ADAPTER_ID, limiter, toError: toMailchimpError, ...(settings.retry ? { retry: settings.retry } : {}) });
   let schemaReady = false;
 
@@ -339,28 +340,26 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
         const context = contexts.get(subject);
         const hash = subscriberHash(subject);
         const base = `/lists/${listId}/members/${hash}`;
+        const missingFromNotes = item.newEvents.filter((event) => !context?.storedInNotes?.has(event.id));
+        notesFor(missingFromNotes).forEach(({ body: note, eventIds }, index) => {
+          operations.push({
+            id: `note:${hash}:${index}`,
+            subject,
+            eventIds,
+            run: () => client.lists.createListMemberNote(listId!, hash, { note }),
+            batch: { method: 'POST', path: `${base}/notes`, body: JSON.stringify({ note }) },
+          });
+        });
         for (const event of item.newEvents) {
-          if (!context?.storedInNotes?.has(event.id)) {
-            noteBodiesFor(encodeTimelineEntry(event)).forEach((note, index) => {
-              operations.push({
-                id: `note:${event.id}:${index}`,
-                subject,
-                eventId: event.id,
-                run: () => client.lists.createListMemberNote(listId!, hash, { note }),
-                batch: { method: 'POST', path: `${base}/notes`, body: JSON.stringify({ note }) },
-              });
-            });
-          }
-          if (!context?.storedAsMemberEvents?.has(event.id)) {
-            const memberEvent = memberEventFor(event);
-            operations.push({
-              id: `event:${event.id}`,
-              subject,
-              eventId: event.id,
-              run: () => client.lists.createListMemberEvent(listId!, hash, memberEvent),
-              batch: { method: 'POST', path: `${base}/events`, body: JSON.stringify(memberEvent) },
-            });
-          }
+          if (context?.storedAsMemberEvents?.has(event.id)) continue;
+          const memberEvent = memberEventFor(event);
+          operations.push({
+            id: `event:${event.id}`,
+            subject,
+            eventIds: [event.id],
+            run: () => client.lists.createListMemberEvent(listId!, hash, memberEvent),
+            batch: { method: 'POST', path: `${base}/events`, body: JSON.stringify(memberEvent) },
+          });
         }
         const member = marked.byEmail.get(subject) ?? context?.member;
         const permission = marketingPermissionChange(member, subjectConsent(item.trail), settings.marketingPermission ?? 'Email');
@@ -369,6 +368,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
           operations.push({
             id: `permission:${hash}`,
             subject,
+            eventIds: [],
             run: () => client.lists.updateListMember(listId!, hash, body, { skip_merge_validation: true }),
             batch: { method: 'PATCH', path: base, params: { skip_merge_validation: 'true' }, body: JSON.stringify(body) },
           });
@@ -377,12 +377,11 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       const incomplete = new Set<string>();
       const operationFailed = (operation: TimelineOperation, reason: string, vendorCode?: string) => {
         incomplete.add(operation.subject);
-        const failure: PushFailure = { subject: operation.subject, kind: 'vendor', reason, ...(vendorCode ? { vendorCode } : {}) };
-        if (operation.eventId) failure.eventId = operation.eventId;
+        const base: PushFailure = { subject: operation.subject, kind: 'vendor', reason, ...(vendorCode ? { vendorCode } : {}) };
+        if (operation.eventIds.length === 0) return failSubject(base);
         // One failure per event (a note in chunks can fail several times).
-        if (!failures.some((known) => known.subject === failure.subject && known.eventId === failure.eventId)) {
-          if (operation.eventId) failures.push(failure);
-          else failSubject(failure);
+        for (const eventId of operation.eventIds) {
+          if (!failures.some((known) => known.subject === base.subject && known.eventId === eventId)) failures.push({ ...base, eventId });
         }
       };
       const mode = settings.batchOperations ?? 'auto';

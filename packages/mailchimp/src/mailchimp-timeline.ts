@@ -1,10 +1,13 @@
 import {
+  canonicalJson,
   chunkPayload,
   decodeTimelineEntry,
+  encodeTimelineEntry,
   embedPayload,
   extractPayload,
   joinChunks,
   parseChunk,
+  parseStoredEvent,
   truncateUtf8,
   TrailIntegrityError,
   ValidationError,
@@ -17,8 +20,9 @@ import type { MailchimpMemberEventInput } from './mailchimp-sdk-types';
  * How one provenance event lives in Mailchimp:
  * - a member **event** (`ot_consent_given`…, `is_syncing: true` so no automation fires) that shows
  *   in the contact's activity and carries the event id and hash as properties;
- * - one or more member **notes** holding the stored event itself (readable text plus the
- *   `optintrail:v1:` payload), split into chunks when it does not fit 1,000 characters.
+ * - member **notes** holding the stored events themselves (readable text plus the `optintrail:v1:`
+ *   payload): as many events of one push per note as fit in 1,000 characters, and an event too
+ *   long for a note of its own split into chunks.
  * Notes are what `pull` rebuilds the trail from; member events can't be edited or deleted
  * through the API and have no id of their own, so their `event_id` property is how a re-run
  * recognises them.
@@ -74,11 +78,67 @@ export function noteBodiesFor(entry: { title: string; text: string; payload: str
   return chunks;
 }
 
+/** Events packed into one note at most (bounds the work of fitting them). */
+const MAX_EVENTS_PER_NOTE = 25;
+
+/** One note to write and the events it carries. */
+export interface NoteToWrite {
+  body: string;
+  eventIds: string[];
+}
+
+/**
+ * The notes for a subject's new events, in order: consecutive events share a note (their titles,
+ * then the payload: a JSON array of the stored events) while it stays within 1,000 characters.
+ * A note with one event uses core's single-event format (`decodeTimelineEntry` reads it).
+ */
+export function notesFor(events: readonly ProvenanceEvent[]): NoteToWrite[] {
+  const notes: NoteToWrite[] = [];
+  let group: ProvenanceEvent[] = [];
+  let groupBody = '';
+  const flush = () => {
+    if (group.length === 1) {
+      for (const body of noteBodiesFor(encodeTimelineEntry(group[0]!))) notes.push({ body, eventIds: [group[0]!.id] });
+    } else if (group.length > 1) {
+      notes.push({ body: groupBody, eventIds: group.map((event) => event.id) });
+    }
+    group = [];
+    groupBody = '';
+  };
+  for (const event of events) {
+    if (group.length > 0 && group.length < MAX_EVENTS_PER_NOTE) {
+      const candidate = [...group, event];
+      const body = embedPayload(candidate.map((item) => encodeTimelineEntry(item).title).join('\n'), canonicalJson(candidate));
+      if (body.length <= MAILCHIMP_NOTE_MAX_CHARACTERS) {
+        group = candidate;
+        groupBody = body;
+        continue;
+      }
+    }
+    flush();
+    group = [event];
+  }
+  flush();
+  return notes;
+}
+
 /** What the notes of a member hold for OptinTrail. */
 export interface NotesReading {
   events: ProvenanceEvent[];
   /** Notes that carry an OptinTrail marker but could not be read (cut, altered, chunks missing). */
   damaged: Array<{ eventId?: string; reason: string }>;
+}
+
+/** The stored events a payload carries: one event, or an array of them. Throws `ValidationError`. */
+export function eventsOfPayload(payload: string): ProvenanceEvent[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    throw new ValidationError([{ path: 'payload', reason: 'is not valid JSON (it was cut or altered)' }], 'Invalid Mailchimp note');
+  }
+  if (!Array.isArray(value)) return [decodeTimelineEntry(payload)];
+  return value.map((item, index) => parseStoredEvent(item, `events[${index}]`));
 }
 
 /**
@@ -90,9 +150,8 @@ export function eventsFromNotes(bodies: readonly string[]): NotesReading {
   const damaged: NotesReading['damaged'] = [];
   const chunkGroups = new Map<string, string[]>();
   const keep = (event: ProvenanceEvent) => {
-    const earlier = events.get(event.id);
     // Two different bodies for one id is an edit; keep the first and let the chain check report it.
-    if (!earlier) events.set(event.id, event);
+    if (!events.has(event.id)) events.set(event.id, event);
   };
   for (const body of bodies) {
     try {
@@ -104,7 +163,7 @@ export function eventsFromNotes(bodies: readonly string[]): NotesReading {
         continue;
       }
       const payload = extractPayload(body);
-      if (payload !== undefined) keep(decodeTimelineEntry(payload));
+      if (payload !== undefined) eventsOfPayload(payload).forEach(keep);
     } catch (error) {
       if (!ValidationError.isInstance(error)) throw error;
       damaged.push({ reason: error.message });
@@ -112,7 +171,7 @@ export function eventsFromNotes(bodies: readonly string[]): NotesReading {
   }
   for (const [key, group] of chunkGroups) {
     try {
-      keep(decodeTimelineEntry(joinChunks(group)));
+      eventsOfPayload(joinChunks(group)).forEach(keep);
     } catch (error) {
       if (!ValidationError.isInstance(error)) throw error;
       damaged.push({ eventId: key, reason: error.message });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createMailchimpAdapter } from '../src/mailchimp-adapter';
 import { DEFAULT_MAILCHIMP_TAGS } from '../src/mailchimp-summary-tags';
 import { startMailchimpEmulator, type MailchimpEmulator } from '../src/testing';
-import { readBackend, storedNotes } from './mailchimp-test-backend';
+import { readBackend, storedEvents } from './mailchimp-test-backend';
 
 let emulator: MailchimpEmulator;
 let listId: string;
@@ -24,14 +24,12 @@ for (const batchOperations of ['never', 'always'] as const) {
       timelineEntryCount: (email) => emulator.state.events(listId, email).filter((event) => event.name.startsWith('ot_')).length,
       tamperWithStoredEvent: (email) => {
         // Re-encode the first event with another source name, as someone editing the note with the codec would.
-        const [first] = storedNotes(emulator, listId, email);
-        readBackend(emulator, listId).rewriteNote(email, first!.noteId, (event) => ({ ...event, source: { ...event.source, name: 'Forged source' } }));
+        const [first] = storedEvents(emulator, listId, email);
+        readBackend(emulator, listId).editEvent(email, first!.id, (event) => ({ ...event, source: { ...event.source, name: 'Forged source' } }));
       },
       deleteStoredEvent: (email) => {
-        const notes = storedNotes(emulator, listId, email);
-        const lastEventId = notes.at(-1)!.event.id;
-        const victim = notes.find((note) => note.event.id !== lastEventId)!;
-        emulator.state.deleteNote(listId, email, victim.noteId);
+        const [first] = storedEvents(emulator, listId, email);
+        readBackend(emulator, listId).removeEvent(email, first!.id);
       },
     },
   });

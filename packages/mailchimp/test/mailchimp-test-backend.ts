@@ -1,27 +1,39 @@
-import { assembleTrail, canonicalJson, decodeTimelineEntry, embedPayload, extractPayload, type ProvenanceEvent } from '@optintrail/core';
+import { assembleTrail, canonicalJson, embedPayload, extractPayload, type ProvenanceEvent } from '@optintrail/core';
 import type { MailchimpFieldKey } from '../src/mailchimp-summary-tags';
+import { eventsOfPayload } from '../src/mailchimp-timeline';
 import type { MailchimpEmulator } from '../src/testing';
 
-/** A note holding one whole stored event, read straight from the emulator's state. */
+/** A note holding whole stored events (one or several), read straight from the emulator's state. */
 export interface StoredEventNote {
   noteId: number;
   body: string;
-  event: ProvenanceEvent;
+  events: ProvenanceEvent[];
 }
 
-/** The member's single-note events, in chain order (chunked notes are left out). */
+/** The member's OptinTrail notes (chunked ones left out), ordered by the chain position of their first event. */
 export function storedNotes(emulator: MailchimpEmulator, listId: string, email: string): StoredEventNote[] {
   const notes: StoredEventNote[] = [];
   for (const note of emulator.state.notes(listId, email)) {
     const payload = extractPayload(note.note);
-    if (payload !== undefined) notes.push({ noteId: note.id, body: note.note, event: decodeTimelineEntry(payload) });
+    if (payload !== undefined) notes.push({ noteId: note.id, body: note.note, events: eventsOfPayload(payload) });
   }
-  const order = assembleTrail(email, notes.map((note) => note.event)).events.map((event) => event.id);
-  return notes.sort((left, right) => order.indexOf(left.event.id) - order.indexOf(right.event.id));
+  const order = assembleTrail(email, notes.flatMap((note) => note.events)).events.map((event) => event.id);
+  return notes.sort((left, right) => order.indexOf(left.events[0]!.id) - order.indexOf(right.events[0]!.id));
+}
+
+/** Every stored event found in the member's notes, duplicates included, in chain order. */
+export function storedEvents(emulator: MailchimpEmulator, listId: string, email: string): ProvenanceEvent[] {
+  return storedNotes(emulator, listId, email).flatMap((note) => note.events);
 }
 
 /** The separate read path the tests check the adapter against: the emulator's state, never the adapter. */
 export function readBackend(emulator: MailchimpEmulator, listId: string) {
+  /** Replaces the events of a note, as an editor who knows the format would. An empty list deletes the note. */
+  const rewrite = (email: string, note: StoredEventNote, events: ProvenanceEvent[]) => {
+    if (events.length === 0) return emulator.state.deleteNote(listId, email, note.noteId);
+    const payload = events.length === 1 ? canonicalJson(events[0]) : canonicalJson(events);
+    emulator.state.editNote(listId, email, note.noteId, embedPayload('Edited in Mailchimp', payload));
+  };
   return {
     /** Merge fields by neutral key, or null when the audience has no such member. */
     summary(email: string, tags: Readonly<Record<MailchimpFieldKey, string>>): Record<string, string> | null {
@@ -34,11 +46,17 @@ export function readBackend(emulator: MailchimpEmulator, listId: string) {
       }
       return summary;
     },
-    /** Rewrites the event in a note (keeping its hash), as an editor who knows the format would. */
-    rewriteNote(email: string, noteId: number, change: (event: ProvenanceEvent) => ProvenanceEvent): void {
-      const note = storedNotes(emulator, listId, email).find((candidate) => candidate.noteId === noteId);
-      if (!note) throw new Error(`No OptinTrail note ${noteId} for ${email}.`);
-      emulator.state.editNote(listId, email, noteId, embedPayload('Edited in Mailchimp', canonicalJson(change(note.event))));
+    /** Changes the stored event `eventId` (keeping its hash) inside its note. */
+    editEvent(email: string, eventId: string, change: (event: ProvenanceEvent) => ProvenanceEvent): void {
+      const note = storedNotes(emulator, listId, email).find((candidate) => candidate.events.some((event) => event.id === eventId));
+      if (!note) throw new Error(`No OptinTrail note holds event ${eventId}.`);
+      rewrite(email, note, note.events.map((event) => (event.id === eventId ? change(event) : event)));
+    },
+    /** Removes the stored event `eventId` from its note. */
+    removeEvent(email: string, eventId: string): void {
+      const note = storedNotes(emulator, listId, email).find((candidate) => candidate.events.some((event) => event.id === eventId));
+      if (!note) throw new Error(`No OptinTrail note holds event ${eventId}.`);
+      rewrite(email, note, note.events.filter((event) => event.id !== eventId));
     },
   };
 }
