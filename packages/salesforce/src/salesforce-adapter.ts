@@ -1,0 +1,583 @@
+import {
+  assembleTrail,
+  chunk,
+  CrmApiError,
+  CrmAuthenticationError,
+  decodeSummaryFields,
+  decodeTimelineEntry,
+  normalizeEmail,
+  runPushPipeline,
+  TrailIntegrityError,
+  ValidationError,
+  verifyTrail,
+  type Channel,
+  type CrmAdapter,
+  type DecodedSummary,
+  type ErasureReceipt,
+  type ExistingTrailInfo,
+  type PlannedWrite,
+  type ProvenanceEvent,
+  type PushFailure,
+  type SchemaReport,
+  type Touchpoint,
+  type Trail,
+} from '@optintrail/core';
+import { SalesforceClient, soqlString, type CompositeSubrequest, type SalesforceConnectionSettings } from './salesforce-client';
+import { writeCollections, COMPOSITE_MAX_COLLECTIONS, COLLECTION_MAX_RECORDS, type CollectionStep, type PlannedRecord, type RecordOutcome } from './salesforce-collection-writer';
+import { consentRecord, individualRecord } from './salesforce-consent-interop';
+import { describeRecordErrors, SALESFORCE_ADAPTER_ID, toSalesforceError } from './salesforce-error';
+import { eventRecord, newRecordFields, payloadFits, summaryFromRecord, summaryRecordFields, type SummaryOptions } from './salesforce-records';
+import { consentFieldPlans, eventFieldPlans, eventObjectMetadata, recordFieldPlans, schemaNames, type SalesforceFieldPlan, type SalesforceSchemaNames } from './salesforce-schema-plan';
+
+/**
+ * Settings of `createSalesforceAdapter`. Only the connection is required; the rest has defaults that
+ * suit a newsletter consent kept on Contacts.
+ */
+export interface SalesforceAdapterSettings extends SalesforceConnectionSettings {
+  /** Where subjects live: `Contact` (default) or `Lead`. New subjects are created as this object. */
+  recordObject?: 'Contact' | 'Lead';
+  /** The consent the summary fields (and ContactPointTypeConsent) describe. Default `newsletter`. */
+  purpose?: string;
+  /** Its channel. Default `email`. */
+  channel?: Channel;
+  /** Time zone of the days shown in summary fields and reminders. Default `UTC`. */
+  timeZone?: string;
+  /** Touchpoint wording of the ready-to-merge reminder fields. Default `email-footer`. */
+  reminderTouchpoint?: Touchpoint;
+  /** Prefix of the fields added to Contact / Lead / Individual / ContactPointTypeConsent. Default `OptinTrail_`. */
+  fieldPrefix?: string;
+  /** API name of the event object. Default `OptinTrail_Event__c`. */
+  eventObject?: string;
+  /**
+   * Write Salesforce's consent model (Individual, ContactPointTypeConsent, DataUsePurpose) from the
+   * trail. `auto` (default): when the org has Data Protection and Privacy on; `true`: always (schema
+   * problems are reported when it is off); `false`: never.
+   */
+  consentInterop?: boolean | 'auto';
+  /**
+   * `collections`: one sObject Collections call per 200 records, 200 subjects per batch.
+   * `composite`: up to five Collections chunks per Composite call (counted once by Salesforce),
+   * 1,000 subjects per batch. `auto` (default): 1,000 subjects per batch, Composite whenever a batch
+   * needs more than one call.
+   */
+  transport?: 'collections' | 'composite' | 'auto';
+  /** Records Salesforce refuses for a lock (UNABLE_TO_LOCK_ROW) are sent again: how often and after how long. Default 2 times, 250 ms apart (growing). */
+  recordRetries?: { attempts?: number; delayMs?: number };
+  /** LastName (and Lead Company) of records OptinTrail creates when the trail has none. Default `[not provided]`. */
+  placeholderName?: string;
+  /** Clock of erasure receipts. Default `() => new Date()`. */
+  now?: () => Date;
+}
+
+interface KnownRecord {
+  id: string;
+  individualId: string | null;
+}
+
+interface InteropState {
+  active: boolean;
+  dataUsePurposeId: string | null;
+}
+
+const SUBJECTS_PER_QUERY = 200;
+/** Request lines past 16 KB are refused (414 at Salesforce, 431 from Node); this leaves room for the rest. */
+const MAX_QUERY_URL_LENGTH = 14_000;
+/** Salesforce's limit on the length of a SOQL statement. */
+const MAX_SOQL_LENGTH = 100_000;
+
+/**
+ * An OptinTrail adapter for Salesforce, on jsforce. Summary fields go on the Contact (or Lead), one
+ * `OptinTrail_Event__c` record per event (upserted on its event id, so re-runs write nothing twice),
+ * and, where the org uses it, Salesforce's own consent model. See the package README.
+ */
+export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}): CrmAdapter & { readonly client: SalesforceClient } {
+  const client = new SalesforceClient(settings);
+  const names = schemaNames({ recordObject: settings.recordObject ?? 'Contact', fieldPrefix: settings.fieldPrefix ?? 'OptinTrail_', eventObject: settings.eventObject ?? 'OptinTrail_Event__c' });
+  const summaryOptions: SummaryOptions = {
+    purpose: settings.purpose ?? 'newsletter',
+    channel: settings.channel ?? 'email',
+    timeZone: settings.timeZone ?? 'UTC',
+    reminderTouchpoint: settings.reminderTouchpoint ?? 'email-footer',
+  };
+  const transportSetting = settings.transport ?? 'auto';
+  const interopSetting = settings.consentInterop ?? 'auto';
+  const placeholder = settings.placeholderName ?? '[not provided]';
+  const now = settings.now ?? (() => new Date());
+  const writeOptions = { recordRetries: settings.recordRetries?.attempts ?? 2, retryDelayMs: settings.recordRetries?.delayMs ?? 250 };
+  const batchSize = transportSetting === 'collections' ? COLLECTION_MAX_RECORDS : COLLECTION_MAX_RECORDS * COMPOSITE_MAX_COLLECTIONS;
+  let interop: InteropState | undefined = interopSetting === false ? { active: false, dataUsePurposeId: null } : undefined;
+  /** What the last `readExisting` found, for the `write` of the same batch. */
+  let known = new Map<string, KnownRecord>();
+
+  const recordObject = names.recordObject;
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  async function describe(objectName: string): Promise<Set<string> | null> {
+    try {
+      const result = await client.request<{ fields: Array<{ name: string }> }>(`describe ${objectName}`, 'GET', `/sobjects/${objectName}/describe`);
+      return new Set(result.fields.map((field) => field.name.toLowerCase()));
+    } catch (error) {
+      if (CrmApiError.isInstance(error) && error.vendorCode === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  function recordFieldList(extra: string[]): string {
+    const fields = ['Id', 'Email', names.subjectKey, 'CreatedDate', ...(interop?.active ? ['IndividualId'] : []), ...extra];
+    return [...new Set(fields)].join(', ');
+  }
+
+  function matchClause(subjects: string[]): string {
+    const list = subjects.map(soqlString).join(', ');
+    return `${names.subjectKey} IN (${list}) OR Email IN (${list})`;
+  }
+
+  /** The subject's record: the one keyed by it, else the oldest with its email. */
+  function pick(rows: Array<Record<string, unknown>>, subject: string): Record<string, unknown> | undefined {
+    const keyed = rows.find((row) => typeof row[names.subjectKey] === 'string' && normalizeEmail(row[names.subjectKey] as string) === subject);
+    return keyed ?? rows.find((row) => typeof row['Email'] === 'string' && normalizeEmail(row['Email'] as string) === subject && !row[names.subjectKey]);
+  }
+
+  /**
+   * Subjects grouped so each query stays within bounds: a GET request line under 14,000 characters
+   * (Salesforce and Node refuse URIs past 16 KB), or, inside a Composite body, SOQL under 100,000
+   * characters — and never more than 200 subjects per query.
+   */
+  function subjectGroups(subjects: string[], render: (group: string[]) => string, inComposite: boolean): string[][] {
+    const fits = (group: string[]) => {
+      const soql = render(group);
+      return inComposite ? soql.length <= MAX_SOQL_LENGTH : client.absolute(`/query?q=${encodeURIComponent(soql)}`).length <= MAX_QUERY_URL_LENGTH;
+    };
+    const groups: string[][] = [];
+    let current: string[] = [];
+    for (const subject of subjects) {
+      const next = [...current, subject];
+      if (current.length > 0 && (next.length > SUBJECTS_PER_QUERY || !fits(next))) {
+        groups.push(current);
+        current = [subject];
+      } else current = next;
+    }
+    if (current.length > 0) groups.push(current);
+    return groups;
+  }
+
+  /** Queries for these subjects: one call each when a single GET will do (or with `collections`), else up to five per Composite call. */
+  async function subjectQueries(operation: string, subjects: string[], render: (group: string[]) => string): Promise<Array<Record<string, unknown>>> {
+    const direct = subjectGroups(subjects, render, false);
+    if (direct.length <= 1 || transportSetting === 'collections') return (await queries(operation, direct.map(render), false)).flat();
+    return (await queries(operation, subjectGroups(subjects, render, true).map(render), true)).flat();
+  }
+
+  /** Runs several queries: one call each, or up to five per Composite call. */
+  async function queries(operation: string, soqls: string[], inComposite: boolean): Promise<Array<Array<Record<string, unknown>>>> {
+    if (!inComposite) {
+      return Promise.all(soqls.map((soql) => client.query<Record<string, unknown>>(operation, soql)));
+    }
+    const results: Array<Array<Record<string, unknown>>> = [];
+    for (const group of chunk(soqls, COMPOSITE_MAX_COLLECTIONS)) {
+      const subrequests: CompositeSubrequest[] = group.map((soql, index) => ({ method: 'GET', path: `/query?q=${encodeURIComponent(soql)}`, referenceId: `query${index}` }));
+      const responses = await client.composite(operation, subrequests);
+      for (const [index] of group.entries()) {
+        const response = responses.find((candidate) => candidate.referenceId === `query${index}`);
+        if (!response || response.httpStatusCode >= 300) {
+          const errors = (Array.isArray(response?.body) ? response!.body : []) as Array<{ errorCode?: string; message?: string }>;
+          throw toSalesforceError({ errorCode: errors[0]?.errorCode ?? `ERROR_HTTP_${response?.httpStatusCode ?? 500}`, message: errors[0]?.message ?? 'query failed', data: errors }, operation);
+        }
+        results.push(await client.rest(operation, response.body as { totalSize: number; done: boolean; records: Array<Record<string, unknown>>; nextRecordsUrl?: string }));
+      }
+    }
+    return results;
+  }
+
+  async function readExisting(subjects: string[]): Promise<Map<string, ExistingTrailInfo>> {
+    await resolveInterop();
+    const fields = recordFieldList([names.summary.trailHead, names.summary.trailLength]);
+    const rows = await subjectQueries(`query ${recordObject}`, subjects, (group) => `SELECT ${fields} FROM ${recordObject} WHERE ${matchClause(group)} ORDER BY CreatedDate ASC, Id ASC`);
+    known = new Map();
+    const existing = new Map<string, ExistingTrailInfo>();
+    for (const subject of subjects) {
+      const row = pick(rows, subject);
+      if (!row) continue;
+      known.set(subject, { id: String(row['Id']), individualId: typeof row['IndividualId'] === 'string' ? row['IndividualId'] : null });
+      const head = row[names.summary.trailHead];
+      const length = row[names.summary.trailLength];
+      existing.set(subject, {
+        head: typeof head === 'string' && head !== '' ? head : null,
+        ...(typeof length === 'number' ? { length } : {}),
+      });
+    }
+    return existing;
+  }
+
+  // ---- consent interop -----------------------------------------------------------------------
+
+  async function dataUsePurposeId(create: boolean): Promise<{ id: string | null; created: boolean }> {
+    const rows = await client.query<{ Id: string }>('query DataUsePurpose', `SELECT Id FROM DataUsePurpose WHERE Name = ${soqlString(summaryOptions.purpose)} ORDER BY CreatedDate ASC LIMIT 1`);
+    if (rows[0]) return { id: rows[0].Id, created: false };
+    if (!create) return { id: null, created: false };
+    const result = await client.request<{ id: string }>('create DataUsePurpose', 'POST', '/sobjects/DataUsePurpose', {
+      Name: summaryOptions.purpose,
+      Description: `Written by OptinTrail: consent to "${summaryOptions.purpose}" (${summaryOptions.channel}).`,
+    });
+    return { id: result.id, created: true };
+  }
+
+  /** Decides once per adapter whether the consent model is written (when ensureSchema did not already). */
+  async function resolveInterop(): Promise<void> {
+    if (interop) return;
+    const consentFields = await describe('ContactPointTypeConsent');
+    const individualFields = consentFields ? await describe('Individual') : null;
+    const ready = Boolean(consentFields?.has(names.consentKey.toLowerCase()) && individualFields?.has(names.subjectKey.toLowerCase()));
+    interop = { active: ready, dataUsePurposeId: ready ? (await dataUsePurposeId(true)).id : null };
+  }
+
+  // ---- schema --------------------------------------------------------------------------------
+
+  async function ensureSchema(): Promise<SchemaReport> {
+    const report: Required<SchemaReport> = { created: [], existing: [], problems: [] };
+    const problem = (name: string, error: unknown) => {
+      if (error instanceof CrmAuthenticationError) throw error;
+      report.problems.push({ name, reason: error instanceof Error ? error.message : String(error) });
+    };
+    const described = new Map<string, Set<string> | null>();
+    const fieldsOf = async (objectName: string) => {
+      if (!described.has(objectName)) described.set(objectName, await describe(objectName));
+      return described.get(objectName)!;
+    };
+    const createdOn = new Set<string>();
+
+    const ensureFields = async (plans: SalesforceFieldPlan[]) => {
+      for (const plan of plans) {
+        const name = `${plan.objectName}.${plan.fieldName}`;
+        const fields = await fieldsOf(plan.objectName);
+        if (!fields) continue;
+        if (fields.has(plan.fieldName.toLowerCase())) {
+          report.existing.push(name);
+          continue;
+        }
+        try {
+          await client.request('tooling.create CustomField', 'POST', '/tooling/sobjects/CustomField', { FullName: name, Metadata: plan.metadata });
+          report.created.push(name);
+          createdOn.add(plan.objectName);
+        } catch (error) {
+          problem(name, error);
+        }
+      }
+    };
+
+    const recordFields = await fieldsOf(recordObject);
+    if (!recordFields) problem(recordObject, new Error(`the ${recordObject} object is not available to this user`));
+    await ensureFields(recordFieldPlans(names));
+
+    const eventFields = await fieldsOf(names.eventObject);
+    if (eventFields) report.existing.push(names.eventObject);
+    else {
+      try {
+        await client.request('tooling.create CustomObject', 'POST', '/tooling/sobjects/CustomObject', { FullName: names.eventObject, Metadata: eventObjectMetadata() });
+        report.created.push(names.eventObject);
+        described.set(names.eventObject, new Set(['id', 'name']));
+        createdOn.add(names.eventObject);
+      } catch (error) {
+        problem(names.eventObject, error);
+      }
+    }
+    await ensureFields(eventFieldPlans(names));
+
+    if (interopSetting !== false) {
+      const available = (await fieldsOf('ContactPointTypeConsent')) !== null && (await fieldsOf('Individual')) !== null;
+      if (!available) {
+        if (interopSetting === true) problem('ContactPointTypeConsent', new Error('Salesforce consent objects are missing: switch on Data Protection and Privacy in Setup, or set consentInterop: false'));
+        interop = { active: false, dataUsePurposeId: null };
+      } else {
+        const before = report.problems.length;
+        await ensureFields(consentFieldPlans(names));
+        let purposeId: string | null = null;
+        if (report.problems.length === before) try {
+          const purpose = await dataUsePurposeId(true);
+          purposeId = purpose.id;
+          (purpose.created ? report.created : report.existing).push(`DataUsePurpose:${summaryOptions.purpose}`);
+        } catch (error) {
+          problem(`DataUsePurpose:${summaryOptions.purpose}`, error);
+        }
+        interop = { active: report.problems.length === before, dataUsePurposeId: purposeId };
+      }
+    }
+
+    // Fields created through the Tooling API stay invisible until field-level security grants them.
+    for (const objectName of createdOn) {
+      described.delete(objectName);
+      const visible = await fieldsOf(objectName);
+      for (const name of report.created) {
+        const [owner, field] = name.split('.');
+        if (owner === objectName && field && !visible?.has(field.toLowerCase())) {
+          report.problems.push({ name, reason: 'created but not visible to the integration user: grant it field-level security (for example in a permission set)' });
+        }
+      }
+    }
+    return report.problems.length > 0 ? report : { created: report.created, existing: report.existing };
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  async function write(plan: PlannedWrite[]): Promise<PushFailure[]> {
+    const failures: PushFailure[] = [];
+    const individuals: PlannedRecord[] = [];
+    const inserts: PlannedRecord[] = [];
+    const updates: PlannedRecord[] = [];
+    const consents: PlannedRecord[] = [];
+    const events: PlannedRecord[] = [];
+    const active = interop?.active === true;
+
+    for (const { trail, newEvents } of plan) {
+      const subject = trail.subject;
+      const record = known.get(subject);
+      const summary = summaryRecordFields(trail, names, summaryOptions);
+      const person = newRecordFields(trail, names, placeholder);
+      const needsIndividual = active && !record?.individualId;
+      if (needsIndividual) individuals.push({ record: individualRecord(subject, names, person), owner: { subject, role: 'individual' } });
+      const link = needsIndividual ? { Individual: { [names.subjectKey]: subject } } : {};
+      if (record) {
+        updates.push({ record: { attributes: { type: recordObject }, id: record.id, [names.subjectKey]: subject, ...summary, ...link }, owner: { subject, role: 'record' } });
+      } else {
+        inserts.push({ record: { attributes: { type: recordObject }, [names.subjectKey]: subject, ...person, ...summary, ...link }, owner: { subject, role: 'record' } });
+      }
+      if (active) {
+        const consent = consentRecord(trail, names, {
+          purpose: summaryOptions.purpose,
+          channel: summaryOptions.channel,
+          dataUsePurposeId: interop?.dataUsePurposeId ?? null,
+          individualId: record?.individualId ?? null,
+          captureSource: (summary[names.summary.consentSource] as string | null) ?? null,
+        });
+        if (consent) consents.push({ record: consent, owner: { subject, role: 'consent' } });
+      }
+      for (const event of newEvents) {
+        const eventFields = eventRecord(event, subject, names);
+        if (!payloadFits(eventFields, names)) {
+          failures.push({ subject, eventId: event.id, kind: 'validation', reason: `the stored event is longer than the ${names.event.payload} field (131,072 characters)` });
+          continue;
+        }
+        events.push({ record: eventFields, owner: { subject, role: 'event', eventId: event.id } });
+      }
+    }
+
+    const steps: CollectionStep[] = [
+      { kind: 'upsert', objectName: 'Individual', externalIdField: names.subjectKey, items: individuals },
+      { kind: 'upsert', objectName: recordObject, externalIdField: names.subjectKey, items: inserts },
+      { kind: 'update', items: updates },
+      { kind: 'upsert', objectName: 'ContactPointTypeConsent', externalIdField: names.consentKey, items: consents },
+      { kind: 'upsert', objectName: names.eventObject, externalIdField: names.event.id, items: events },
+    ];
+    const chunks = steps.reduce((total, step) => total + Math.ceil(step.items.length / COLLECTION_MAX_RECORDS), 0);
+    const transport = transportSetting === 'collections' || (transportSetting === 'auto' && chunks <= 1) ? 'direct' : 'composite';
+    const outcomes = await writeCollections(client, steps, transport, writeOptions);
+    failures.push(...(await settle(plan, outcomes)));
+    return failures;
+  }
+
+  /**
+   * Turns record outcomes into failures. A subject whose record was written but some event (or its
+   * consent record) was not gets its summary anchors rolled back to the longest prefix of its trail
+   * that is fully stored, so the next push writes the rest instead of believing it is there.
+   */
+  async function settle(plan: PlannedWrite[], outcomes: RecordOutcome[]): Promise<PushFailure[]> {
+    const failures: PushFailure[] = [];
+    const subjectFailure = new Map<string, PushFailure>();
+    const recordIds = new Map<string, string>();
+    const failedEvents = new Map<string, Map<string, RecordOutcome>>();
+    const failedConsents = new Map<string, RecordOutcome>();
+    for (const outcome of outcomes) {
+      const { subject, role } = outcome.owner;
+      if (role === 'record' && outcome.success && outcome.id) recordIds.set(subject, outcome.id);
+      if (outcome.success) continue;
+      const { reason, vendorCode } = describeRecordErrors(outcome.errors);
+      if ((role === 'individual' || role === 'record') && !subjectFailure.has(subject)) {
+        const label = role === 'individual' ? 'Individual' : recordObject;
+        subjectFailure.set(subject, { subject, kind: 'vendor', reason: `${label}: ${reason}`, ...(vendorCode ? { vendorCode } : {}) });
+      } else if (role === 'event') {
+        const perSubject = failedEvents.get(subject) ?? new Map<string, RecordOutcome>();
+        perSubject.set(outcome.owner.eventId!, outcome);
+        failedEvents.set(subject, perSubject);
+      } else if (role === 'consent') {
+        failedConsents.set(subject, outcome);
+      }
+    }
+    failures.push(...subjectFailure.values());
+
+    const repairs: PlannedRecord[] = [];
+    for (const { trail, newEvents } of plan) {
+      const subject = trail.subject;
+      if (subjectFailure.has(subject)) continue;
+      const eventFailures = failedEvents.get(subject);
+      const consentFailure = failedConsents.get(subject);
+      if (!eventFailures && !consentFailure) continue;
+      const stored = trail.events.length - newEvents.length;
+      let keep = trail.events.length;
+      if (consentFailure) {
+        const { reason, vendorCode } = describeRecordErrors(consentFailure.errors);
+        failures.push({ subject, kind: 'vendor', reason: `ContactPointTypeConsent: ${reason}`, ...(vendorCode ? { vendorCode } : {}) });
+        keep = stored;
+      } else {
+        for (const [index, event] of newEvents.entries()) {
+          const failed = eventFailures!.get(event.id);
+          if (!failed) continue;
+          const { reason, vendorCode } = describeRecordErrors(failed.errors);
+          failures.push({ subject, eventId: event.id, kind: 'vendor', reason: `${names.eventObject}: ${reason}`, ...(vendorCode ? { vendorCode } : {}) });
+          keep = Math.min(keep, stored + index);
+        }
+      }
+      const id = recordIds.get(subject) ?? known.get(subject)?.id;
+      if (!id) continue;
+      const prefix: Trail | null = keep > 0 ? { subject, events: trail.events.slice(0, keep) } : null;
+      repairs.push({ record: { attributes: { type: recordObject }, id, ...summaryRecordFields(prefix, names, summaryOptions) }, owner: { subject, role: 'repair' } });
+    }
+    if (repairs.length > 0) {
+      for (const outcome of await writeCollections(client, [{ kind: 'update', items: repairs }], 'direct', writeOptions)) {
+        if (outcome.success) continue;
+        const { reason, vendorCode } = describeRecordErrors(outcome.errors);
+        failures.push({
+          subject: outcome.owner.subject,
+          kind: 'vendor',
+          reason: `the summary fields could not be rolled back after a failed write (${reason}); pull reports the trail as incomplete until a push succeeds`,
+          ...(vendorCode ? { vendorCode } : {}),
+        });
+      }
+    }
+    return failures;
+  }
+
+  // ---- pull and erase ------------------------------------------------------------------------
+
+  async function findRecords(email: string, extra: string[]): Promise<{ chosen: Record<string, unknown> | undefined; all: Array<Record<string, unknown>> }> {
+    await resolveInterop();
+    const rows = await client.query<Record<string, unknown>>(
+      `query ${recordObject}`,
+      `SELECT ${recordFieldList(extra)} FROM ${recordObject} WHERE ${matchClause([email])} ORDER BY CreatedDate ASC, Id ASC`,
+    );
+    return { chosen: pick(rows, email), all: rows };
+  }
+
+  async function storedEvents(recordId: string): Promise<Array<Record<string, unknown>>> {
+    return client.query<Record<string, unknown>>(
+      `query ${names.eventObject}`,
+      `SELECT Id, ${names.event.id}, ${names.event.payload} FROM ${names.eventObject} WHERE ${names.event.parent} = ${soqlString(recordId)} ORDER BY ${names.event.occurredAt} ASC, ${names.event.id} ASC`,
+    );
+  }
+
+  const adapter: CrmAdapter & { readonly client: SalesforceClient } = {
+    specificationVersion: 'v1',
+    id: SALESFORCE_ADAPTER_ID,
+    capabilities: { erase: true, rectify: false, export: false, captureChanges: false },
+    client,
+    ensureSchema,
+
+    push(trails, options = {}) {
+      // Calls of this push only (the runner counts every call of the adapter, schema checks included).
+      const callsBefore = client.runner.calls;
+      return runPushPipeline(trails, options, {
+        adapter: SALESFORCE_ADAPTER_ID,
+        batchSize,
+        apiCalls: () => client.runner.calls - callsBefore,
+        readExisting,
+        write,
+      });
+    },
+
+    async pull(subject, options = {}) {
+      const verify = options.verify !== false;
+      const email = normalizeEmail(subject.email);
+      const { chosen: row } = await findRecords(email, Object.values(names.summary));
+      if (!row) return null;
+      let summary: DecodedSummary | null = null;
+      try {
+        summary = decodeSummaryFields(summaryFromRecord(row, names));
+      } catch (error) {
+        if (!ValidationError.isInstance(error)) throw error;
+        if (verify) {
+          throw new TrailIntegrityError({ eventId: undefined, index: 0, problem: 'head-mismatch', detail: `the OptinTrail summary fields were changed outside OptinTrail (${error.message})` });
+        }
+      }
+      const rows = await storedEvents(String(row['Id']));
+      if (rows.length === 0 && !summary?.trailHead) return null;
+      const events: ProvenanceEvent[] = [];
+      for (const [index, stored] of rows.entries()) {
+        try {
+          events.push(decodeTimelineEntry(String(stored[names.event.payload] ?? '')));
+        } catch (error) {
+          if (!ValidationError.isInstance(error)) throw error;
+          if (verify) {
+            const eventId = typeof stored[names.event.id] === 'string' ? (stored[names.event.id] as string) : undefined;
+            throw new TrailIntegrityError({ eventId, index, problem: 'malformed-event', detail: `its stored payload no longer reads as an event (${error.message})` });
+          }
+        }
+      }
+      const trail = assembleTrail(email, events);
+      if (verify) {
+        const result = verifyTrail(trail, { expectedHead: summary?.trailHead ?? null, ...(summary?.trailLength !== undefined ? { expectedLength: summary.trailLength } : {}) });
+        if (!result.valid) throw result.error;
+      }
+      return trail;
+    },
+
+    async erase(subject, request): Promise<ErasureReceipt> {
+      void request;
+      const email = normalizeEmail(subject.email);
+      // Every record keyed by the subject or carrying the email is the person's.
+      const { chosen, all: mine } = await findRecords(email, [names.summary.trailHead]);
+      const head = chosen && typeof chosen[names.summary.trailHead] === 'string' ? (chosen[names.summary.trailHead] as string) : null;
+      const removed: string[] = [];
+      const ids: string[] = [];
+      let eventCount = 0;
+      for (const row of mine) {
+        const eventIds = (await storedEvents(String(row['Id']))).map((event) => String(event['Id']));
+        eventCount += eventIds.length;
+        ids.push(...eventIds);
+      }
+      const individualIds = [...new Set(mine.map((row) => row['IndividualId']).filter((id): id is string => typeof id === 'string'))];
+      let consentCount = 0;
+      const ownIndividuals: string[] = [];
+      if (interop?.active && individualIds.length > 0) {
+        const list = individualIds.map(soqlString).join(', ');
+        const consentIds = (await client.query<{ Id: string }>('query ContactPointTypeConsent', `SELECT Id FROM ContactPointTypeConsent WHERE PartyId IN (${list}) AND ${names.consentKey} != null`)).map((row) => row.Id);
+        consentCount = consentIds.length;
+        ids.push(...consentIds);
+        // Only Individuals OptinTrail created; one the org made may carry other people's processes.
+        const individuals = await client.query<{ Id: string }>('query Individual', `SELECT Id FROM Individual WHERE Id IN (${list}) AND ${names.subjectKey} != null`);
+        ownIndividuals.push(...individuals.map((row) => row.Id));
+      }
+      ids.push(...mine.map((row) => String(row['Id'])), ...ownIndividuals);
+      const failed: string[] = [];
+      for (const group of chunk(ids, COLLECTION_MAX_RECORDS)) {
+        const results = await client.request<Array<{ id?: string; success: boolean; errors: Array<{ statusCode?: string; message?: string }> }>>(
+          'composite.sobjects.delete',
+          'DELETE',
+          `/composite/sobjects?ids=${group.join(',')}&allOrNone=false`,
+        );
+        for (const [index, result] of results.entries()) {
+          if (!result.success && result.errors[0]?.statusCode !== 'ENTITY_IS_DELETED') failed.push(`${group[index]}: ${describeRecordErrors(result.errors).reason}`);
+        }
+      }
+      if (failed.length > 0) {
+        throw new CrmApiError({ adapter: SALESFORCE_ADAPTER_ID, operation: 'erase', message: `erasure incomplete, ${failed.length} record(s) could not be deleted: ${failed.join('; ')}`, isRetryable: false });
+      }
+      for (const row of mine) removed.push(`${recordObject} ${String(row['Id'])}`);
+      removed.push(`${eventCount} ${names.eventObject} records`);
+      if (consentCount > 0) removed.push(`${consentCount} ContactPointTypeConsent records`);
+      for (const id of ownIndividuals) removed.push(`Individual ${id}`);
+      return {
+        adapter: SALESFORCE_ADAPTER_ID,
+        erasedAt: now().toISOString(),
+        removed: mine.length > 0 ? removed : [],
+        mechanism: 'Salesforce REST sObject Collections delete; deleted records stay in the Recycle Bin for up to 15 days unless it is emptied',
+        trailHead: head,
+      };
+    },
+  };
+  return adapter;
+}
+
+/** The names the adapter uses in the org, for tests and reports. */
+export function salesforceSchemaNames(settings: Pick<SalesforceAdapterSettings, 'recordObject' | 'fieldPrefix' | 'eventObject'> = {}): SalesforceSchemaNames {
+  return schemaNames({ recordObject: settings.recordObject ?? 'Contact', fieldPrefix: settings.fieldPrefix ?? 'OptinTrail_', eventObject: settings.eventObject ?? 'OptinTrail_Event__c' });
+}
