@@ -162,11 +162,26 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
     return groups;
   }
 
-  /** Queries for these subjects: one call each when a single GET will do (or with `collections`), else up to five per Composite call. */
-  async function subjectQueries(operation: string, subjects: string[], render: (group: string[]) => string): Promise<Array<Record<string, unknown>>> {
-    const direct = subjectGroups(subjects, render, false);
-    if (direct.length <= 1 || transportSetting === 'collections') return (await queries(operation, direct.map(render), false)).flat();
-    return (await queries(operation, subjectGroups(subjects, render, true).map(render), true)).flat();
+  /**
+   * The records of these subjects. One GET when it fits; with `collections`, GETs by subject key,
+   * then by email for the subjects not found (a re-run finds everyone by key, in half the calls);
+   * otherwise queries matching both, five per Composite call.
+   */
+  async function subjectRecords(subjects: string[], fields: string): Promise<Array<Record<string, unknown>>> {
+    const operation = `query ${recordObject}`;
+    const select = (where: string) => `SELECT ${fields} FROM ${recordObject} WHERE ${where} ORDER BY CreatedDate ASC, Id ASC`;
+    const list = (group: string[]) => group.map(soqlString).join(', ');
+    const both = (group: string[]) => select(`${names.subjectKey} IN (${list(group)}) OR Email IN (${list(group)})`);
+    const single = subjectGroups(subjects, both, false);
+    if (single.length <= 1) return (await queries(operation, single.map(both), false)).flat();
+    if (transportSetting !== 'collections') return (await queries(operation, subjectGroups(subjects, both, true).map(both), true)).flat();
+    const byKey = (group: string[]) => select(`${names.subjectKey} IN (${list(group)})`);
+    const byEmail = (group: string[]) => select(`Email IN (${list(group)})`);
+    const keyed = (await queries(operation, subjectGroups(subjects, byKey, false).map(byKey), false)).flat();
+    const found = new Set(keyed.map((row) => (typeof row[names.subjectKey] === 'string' ? normalizeEmail(row[names.subjectKey] as string) : '')));
+    const rest = subjects.filter((subject) => !found.has(subject));
+    if (rest.length === 0) return keyed;
+    return [...keyed, ...(await queries(operation, subjectGroups(rest, byEmail, false).map(byEmail), false)).flat()];
   }
 
   /** Runs several queries: one call each, or up to five per Composite call. */
@@ -192,8 +207,7 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
 
   async function readExisting(subjects: string[]): Promise<Map<string, ExistingTrailInfo>> {
     await resolveInterop();
-    const fields = recordFieldList([names.summary.trailHead, names.summary.trailLength]);
-    const rows = await subjectQueries(`query ${recordObject}`, subjects, (group) => `SELECT ${fields} FROM ${recordObject} WHERE ${matchClause(group)} ORDER BY CreatedDate ASC, Id ASC`);
+    const rows = await subjectRecords(subjects, recordFieldList([names.summary.trailHead, names.summary.trailLength]));
     known = new Map();
     const existing = new Map<string, ExistingTrailInfo>();
     for (const subject of subjects) {
