@@ -248,6 +248,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   // ---- push ---------------------------------------------------------------------------------
 
   async function push(trails: AsyncIterable<Trail> | Iterable<Trail>, options: PushOptions = {}): Promise<PushReport> {
+    const callsBefore = runner.calls;
     if (!schemaReady && !options.dryRun) await ensureSchema();
     // The pipeline hands readExisting only emails; the trails of the current batch are kept here.
     const arriving = new Map<string, Trail>();
@@ -439,7 +440,8 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       batchSize,
       readExisting,
       write,
-      apiCalls: () => runner.calls,
+      // This push's calls (the schema check included), not the adapter's lifetime total.
+      apiCalls: () => runner.calls - callsBefore,
     });
   }
 
