@@ -6,8 +6,11 @@ export interface RateLimiter {
   schedule<T>(task: () => Promise<T>): Promise<T>;
   /** Tells the limiter the CRM answered 429: nothing starts before `retryAfterMs` has passed. */
   backOff(retryAfterMs: number): void;
-  /** Waits for running tasks and releases resources (Redis connections). */
-  stop(): Promise<void>;
+  /**
+   * Releases resources (Redis connections). By default waits for queued tasks to run;
+   * `dropWaiting` rejects them instead.
+   */
+  stop(options?: { dropWaiting?: boolean }): Promise<void>;
 }
 
 export interface RateLimitSettings {
@@ -50,8 +53,8 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
     backOff(retryAfterMs: number) {
       pausedUntil = Math.max(pausedUntil, Date.now() + retryAfterMs);
     },
-    async stop() {
-      await bottleneck.stop({ dropWaitingJobs: false });
+    async stop(options) {
+      await bottleneck.stop({ dropWaitingJobs: options?.dropWaiting ?? false });
       await bottleneck.disconnect().catch(() => undefined);
     },
   };
