@@ -135,7 +135,8 @@ describe('HubSpot adapter against the emulator', () => {
   });
 
   it('waits as long as HubSpot’s Retry-After asks when the rolling window is full', async () => {
-    const tight = await startHubSpotEmulator({ rateLimit: { perTenSeconds: 3, timeScale: 1000 } });
+    // A one-second window holding 3 calls: ensureSchema alone makes 4, so the window is sure to fill.
+    const tight = await startHubSpotEmulator({ rateLimit: { perTenSeconds: 3, timeScale: 10 } });
     try {
       const retries: RetryInfo[] = [];
       const adapter = createHubSpotAdapter({ accessToken: 'test-token', basePath: tight.url, rateLimit: false, retry: { onRetry: (info) => retries.push(info) } });
@@ -155,9 +156,10 @@ describe('HubSpot adapter against the emulator', () => {
   });
 
   it('paces its calls so a tight budget is never exceeded', async () => {
+    // HubSpot allows 5 per 100 ms here; the adapter is told 4 per 200 ms, a margin no scheduling hiccup can eat.
     const tight = await startHubSpotEmulator({ rateLimit: { perTenSeconds: 5, timeScale: 100 } });
     try {
-      const adapter = createHubSpotAdapter({ accessToken: 'test-token', basePath: tight.url, rateLimit: { maxRequests: 4, intervalMs: 100 } });
+      const adapter = createHubSpotAdapter({ accessToken: 'test-token', basePath: tight.url, rateLimit: { maxRequests: 4, intervalMs: 200 } });
       await adapter.ensureSchema();
       await adapter.push([sampleTrail(uniqueEmail()), sampleTrail(uniqueEmail())]);
       expect(tight.calls.length).toBeGreaterThan(5);
