@@ -310,26 +310,26 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
           });
         }
       }
-      await Promise.all(
-        chunk(noteInputs, HUBSPOT_BATCH_SIZE).map(async (part) => {
-          try {
-            const response = await connection.call('notes.batch.create', (client) =>
-              client.crm.objects.notes.batchApi.create({ inputs: part.map((note) => note.input) as never }),
-            );
-            for (const result of response.results) {
-              const eventId = result.objectWriteTraceId ?? eventIdOfNote(result.properties['hs_note_body']);
-              if (eventId) created.set(eventId, result.id);
-            }
-            for (const error of (response as { errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> }).errors ?? []) {
-              for (const eventId of error.context?.['objectWriteTraceId'] ?? []) {
-                eventFailures.set(eventId, { reason: `HubSpot did not save the note: ${error.message ?? 'unknown error'}`, kind: 'vendor', ...(error.category ? { vendorCode: error.category } : {}) });
-              }
-            }
-          } catch (error) {
-            for (const note of part) eventFailures.set(note.eventId, { reason: message(error), kind: 'vendor', ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) });
+      // In order, one call after the other: if the process dies midway, each subject's stored notes are
+      // still the first events of its trail, which the next push can extend.
+      for (const part of chunk(noteInputs, HUBSPOT_BATCH_SIZE)) {
+        try {
+          const response = await connection.call('notes.batch.create', (client) =>
+            client.crm.objects.notes.batchApi.create({ inputs: part.map((note) => note.input) as never }),
+          );
+          for (const result of response.results) {
+            const eventId = result.objectWriteTraceId ?? eventIdOfNote(result.properties['hs_note_body']);
+            if (eventId) created.set(eventId, result.id);
           }
-        }),
-      );
+          for (const error of (response as { errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> }).errors ?? []) {
+            for (const eventId of error.context?.['objectWriteTraceId'] ?? []) {
+              eventFailures.set(eventId, { reason: `HubSpot did not save the note: ${error.message ?? 'unknown error'}`, kind: 'vendor', ...(error.category ? { vendorCode: error.category } : {}) });
+            }
+          }
+        } catch (error) {
+          for (const note of part) eventFailures.set(note.eventId, { reason: message(error), kind: 'vendor', ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) });
+        }
+      }
 
       // 3. Keep each stored timeline a prefix of its trail: after the first event that failed, the
       //    notes that did get written are archived and the summary is set back to the stored prefix.
