@@ -58,7 +58,7 @@ interface SaveEntry {
  */
 export type CollectionTransport = 'direct' | 'composite';
 
-function chunkRequest(client: SalesforceClient, chunk: Chunk): CompositeSubrequest & { operation: string } {
+function chunkRequest(chunk: Chunk): CompositeSubrequest & { operation: string } {
   const body = { allOrNone: false, records: chunk.items.map((item) => item.record) };
   if (chunk.step.kind === 'upsert') {
     return {
@@ -133,7 +133,7 @@ export async function writeCollections(
 
   /** Sends one chunk directly; records refused for a lock are sent again, a few times. */
   const sendDirect = async (chunk: Chunk): Promise<RecordOutcome[]> => {
-    const request = chunkRequest(client, chunk);
+    const request = chunkRequest(chunk);
     try {
       return outcomesOf(chunk, await client.request<unknown>(request.operation, request.method, request.path, request.body));
     } catch (error) {
@@ -174,7 +174,7 @@ export async function writeCollections(
       .map((planned) => ({ step: planned.step, items: keep(planned.items) }))
       .filter((chunk) => chunk.items.length > 0);
     if (group.length === 0) continue;
-    const subrequests = group.map((chunk, index) => ({ ...chunkRequest(client, chunk), referenceId: `chunk${index}` }));
+    const subrequests = group.map((chunk, index) => ({ ...chunkRequest(chunk), referenceId: `chunk${index}` }));
     try {
       const responses = await client.composite(
         'composite',

@@ -207,6 +207,26 @@ describe('sObject rows', () => {
     expect(notExternal.errorCode).toBe('NOT_FOUND');
   });
 
+  it('fails the whole request with JSON_PARSER_ERROR when a value cannot be read as the field type', async () => {
+    const contacts = connect().sobject('Contact');
+    const error = await failure(contacts.create({ LastName: 'X', HasOptedOutOfEmail: 'yes' }));
+    expect(error.errorCode).toBe('JSON_PARSER_ERROR');
+    const batch = await failure(contacts.create([{ LastName: 'A' }, { LastName: 'B', HasOptedOutOfEmail: 'yes' }]));
+    expect(batch.errorCode).toBe('JSON_PARSER_ERROR');
+    expect(emulator.state.records('Contact')).toHaveLength(0);
+  });
+
+  it('answers an upsert that updates with 204 and no body before API 46.0', async () => {
+    const connection = connect();
+    await createField(connection, 'Contact.Subject_Key__c', { type: 'Text', length: 80, label: 'Subject key', externalId: true, unique: true });
+    const old = connect(TOKEN, '45.0');
+    await old.sobject('Contact').upsert({ Subject_Key__c: 'k', LastName: 'A' }, 'Subject_Key__c');
+    expect(emulator.calls.at(-1)!.status).toBe(201);
+    await old.sobject('Contact').upsert({ Subject_Key__c: 'k', LastName: 'B' }, 'Subject_Key__c');
+    expect(emulator.calls.at(-1)).toMatchObject({ status: 204, responseBodyJson: undefined });
+    expect(emulator.state.records('Contact').map((row) => row['LastName'])).toEqual(['B']);
+  });
+
   it('refuses a second record with the same unique value (DUPLICATE_VALUE)', async () => {
     const connection = connect();
     await createField(connection, 'Contact.Subject_Key__c', { type: 'Text', length: 80, label: 'Subject key', externalId: true, unique: true });

@@ -17,7 +17,7 @@ export function temporalValue(value: unknown): number | null {
 
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[A-Za-z]{2,}$/;
 
-function jsonParserError(field: SalesforceFieldDefinition, value: unknown, type: string): SalesforceRequestError {
+function jsonParserError(value: unknown, type: string): SalesforceRequestError {
   return SalesforceRequestError.of(
     400,
     'JSON_PARSER_ERROR',
@@ -36,7 +36,7 @@ export function coerceFieldValue(field: SalesforceFieldDefinition, raw: unknown)
   const ok = (value: unknown): CoercionResult => ({ value, errors: [] });
   const fail = (...errors: SalesforceRecordError[]): CoercionResult => ({ value: undefined, errors });
   if (raw === null || raw === undefined) return ok(field.type === 'boolean' ? false : null);
-  if (typeof raw === 'object') throw jsonParserError(field, JSON.stringify(raw), field.type === 'double' ? 'double' : 'string');
+  if (typeof raw === 'object') throw jsonParserError(JSON.stringify(raw), field.type === 'double' ? 'double' : 'string');
   if (isTextType(field.type)) {
     const text = String(raw);
     if (text === '') return ok(null);
@@ -55,23 +55,23 @@ export function coerceFieldValue(field: SalesforceFieldDefinition, raw: unknown)
     case 'boolean':
       if (typeof raw === 'boolean') return ok(raw);
       if (raw === 'true' || raw === 'false') return ok(raw === 'true');
-      throw jsonParserError(field, raw, 'boolean');
+      throw jsonParserError(raw, 'boolean');
     case 'double':
     case 'int': {
       const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      if (!Number.isFinite(number)) throw jsonParserError(field, raw, field.type);
-      if (field.type === 'int' && !Number.isInteger(number)) throw jsonParserError(field, raw, 'int');
+      if (!Number.isFinite(number)) throw jsonParserError(raw, field.type);
+      if (field.type === 'int' && !Number.isInteger(number)) throw jsonParserError(raw, 'int');
       return ok(field.scale > 0 || field.type === 'int' ? Number(number.toFixed(field.scale)) : number);
     }
     case 'date': {
-      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(raw) || temporalValue(raw.slice(0, 10)) === null) throw jsonParserError(field, raw, 'date');
+      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(raw) || temporalValue(raw.slice(0, 10)) === null) throw jsonParserError(raw, 'date');
       return ok(raw.slice(0, 10));
     }
     case 'datetime': {
-      if (typeof raw !== 'string') throw jsonParserError(field, raw, 'datetime');
+      if (typeof raw !== 'string') throw jsonParserError(raw, 'datetime');
       const text = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(raw) ? `${raw}Z` : raw;
       const epoch = temporalValue(text);
-      if (epoch === null || !/^\d{4}-\d{2}-\d{2}T/.test(text)) throw jsonParserError(field, raw, 'datetime');
+      if (epoch === null || !/^\d{4}-\d{2}-\d{2}T/.test(text)) throw jsonParserError(raw, 'datetime');
       return ok(formatSalesforceDatetime(epoch));
     }
     case 'id':
