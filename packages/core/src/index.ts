@@ -50,3 +50,44 @@ export type {
   Touchpoint,
 } from './reminder/reminder-templates';
 export * from './codec/index';
+export { buildAccessReport } from './rights/access-report';
+export type {
+  AccessReport,
+  AccessReportChange,
+  AccessReportConsent,
+  AccessReportConsentEvent,
+  AccessReportField,
+  AccessReportOptions,
+  AccessReportOrigin,
+  AccessReportRequest,
+  AccessReportSection,
+  AccessReportVerification,
+  LabelledTrail,
+  ReportController,
+} from './rights/access-report';
+export { renderAccessReportText } from './rights/access-report-text';
+export { renderAccessReportHtml } from './rights/access-report-html';
+export type { AccessReportRenderOptions } from './rights/access-report-layout';
+export type { ReportLocale } from './rights/report-format';
+export { applyRectification, rectificationEvent } from './rights/rectification';
+export type { ApplyRectificationOptions, RectificationInput } from './rights/rectification';
+export { redactFieldValues } from './rights/redact-field-values';
+export { isErasedTrail } from './rights/erased-trail';
+export { createErasureReceipt, createErasureRecord, planErasure } from './rights/erasure';
+export type { ErasurePlan, ErasurePlanRequest, ErasureReceiptInput, ErasureRecord, ErasureStep } from './rights/erasure';
+export { auditTrails, createAuditAccumulator, DEFAULT_AUDIT_EXAMPLE_LIMIT, DEFAULT_REPERMISSION_AFTER_MONTHS } from './rights/audit';
+export type {
+  AuditAccumulator,
+  AuditBrokenChainExample,
+  AuditContactExample,
+  AuditList,
+  AuditOptions,
+  AuditReport,
+  AuditRepermissionExample,
+} from './rights/audit';
+export { renderAuditSummary } from './rights/audit-summary';
+export type { AuditSummaryOptions } from './rights/audit-summary';
+export { toKantaraConsentReceipt } from './rights/kantara-consent-receipt';
+export type { KantaraConsentReceipt, KantaraController, KantaraPurpose, KantaraReceiptOptions } from './rights/kantara-consent-receipt';
+export { PROV_CONTEXT, toProvJsonLd } from './rights/prov-json-ld';
+export type { ProvJsonLdDocument, ProvNode } from './rights/prov-json-ld';
