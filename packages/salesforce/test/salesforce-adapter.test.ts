@@ -210,8 +210,10 @@ describe('push', () => {
     emulator.faults.set({ partialFailure: 0.3, seed: 11, paths: ['/composite/sobjects'] });
     const input = trails(20);
     const report = await sync.push(input);
+    const injected = emulator.faults.injected['partial-failure'];
     emulator.faults.reset();
-    expect(emulator.faults.injected['partial-failure']).toBe(0);
+    // Locks were refused along the way, and every refused record got in when sent again.
+    expect(injected).toBeGreaterThan(0);
     expect(report.failures).toEqual([]);
     for (const trail of input) expect(await sync.pull({ email: trail.subject })).toEqual(trail);
   });
