@@ -68,12 +68,21 @@ interface SubjectContext {
   storedAsMemberEvents?: Set<string>;
 }
 
+/** How a timeline write ended: stored, or failed (`ambiguous` when it may have been stored anyway). */
+type OperationOutcome = 'ok' | { ambiguous: boolean; reason: string; vendorCode?: string };
+
+const OPERATION_NAMES = { note: 'lists.createListMemberNote', event: 'lists.createListMemberEvent', permission: 'lists.updateListMember' } as const;
+
+/** Rounds of "write, read back what is unsure, write what is missing" before a write is reported failed. */
+const MAX_TIMELINE_ROUNDS = 3;
+
 /** One write in a push batch, runnable directly or as a `/batches` operation. */
 interface TimelineOperation {
   id: string;
   subject: string;
   /** The events it carries (none for a permission change). */
   eventIds: string[];
+  kind: 'note' | 'event' | 'permission';
   run: () => Promise<unknown>;
   batch: MailchimpBatchOperationInput;
 }
@@ -117,6 +126,14 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   const batchSize = Math.min(settings.batchSize ?? BATCH_SUBSCRIBE_MAX, BATCH_SUBSCRIBE_MAX);
   const limiter = settings.limiter ?? createConnectionLimiter(settings.maxConnections ?? 10);
   const runner = createApiCallRunner({ adapter: MAILCHIMP_ADAPTER_ID, limiter, toError: toMailchimpError, ...(settings.retry ? { retry: settings.retry } : {}) });
+  // For calls that must not run twice (a note, a member event, a batch): only a 429 is retried.
+  const postRunner = createApiCallRunner({
+    adapter: MAILCHIMP_ADAPTER_ID,
+    limiter,
+    toError: toMailchimpError,
+    retry: { ...settings.retry, isRetryable: (error) => CrmApiError.isInstance(error) && error.status === 429 },
+  });
+  const callCount = () => runner.calls + postRunner.calls;
   let schemaReady = false;
 
   const reminder =
@@ -248,7 +265,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   // ---- push ---------------------------------------------------------------------------------
 
   async function push(trails: AsyncIterable<Trail> | Iterable<Trail>, options: PushOptions = {}): Promise<PushReport> {
-    const callsBefore = runner.calls;
+    const callsBefore = callCount();
     if (!schemaReady && !options.dryRun) await ensureSchema();
     // The pipeline hands readExisting only emails; the trails of the current batch are kept here.
     const arriving = new Map<string, Trail>();
@@ -285,6 +302,14 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
           const refusal = refused.get(subject);
           if (refusal) context.failure = refusalFailure(subject, refusal);
         }
+        // Should Mailchimp leave an unchanged member out of updated_members, read it: guessing "new" would duplicate its timeline.
+        await Promise.all(
+          subjects
+            .filter((subject) => !contexts.get(subject)!.member && !contexts.get(subject)!.failure)
+            .map(async (subject) => {
+              contexts.get(subject)!.member = (await readMember(subscriberHash(subject))) ?? undefined;
+            }),
+        );
       }
       const existing = new Map<string, ExistingTrailInfo>();
       await Promise.all(
@@ -333,91 +358,50 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
         if (refusal) failSubject(refusalFailure(item.trail.subject, refusal));
       }
 
-      // 2. Notes, member events and the marketing permission.
-      const operations: TimelineOperation[] = [];
-      for (const item of writable) {
-        const subject = item.trail.subject;
-        if (failedSubjects.has(subject)) continue;
-        const context = contexts.get(subject);
-        const hash = subscriberHash(subject);
-        const base = `/lists/${listId}/members/${hash}`;
-        const missingFromNotes = item.newEvents.filter((event) => !context?.storedInNotes?.has(event.id));
-        notesFor(missingFromNotes).forEach(({ body: note, eventIds }, index) => {
-          operations.push({
-            id: `note:${hash}:${index}`,
-            subject,
-            eventIds,
-            run: () => client.lists.createListMemberNote(listId!, hash, { note }),
-            batch: { method: 'POST', path: `${base}/notes`, body: JSON.stringify({ note }) },
-          });
-        });
-        for (const event of item.newEvents) {
-          if (context?.storedAsMemberEvents?.has(event.id)) continue;
-          const memberEvent = memberEventFor(event);
-          operations.push({
-            id: `event:${event.id}`,
-            subject,
-            eventIds: [event.id],
-            run: () => client.lists.createListMemberEvent(listId!, hash, memberEvent),
-            batch: { method: 'POST', path: `${base}/events`, body: JSON.stringify(memberEvent) },
-          });
-        }
-        const member = marked.byEmail.get(subject) ?? context?.member;
-        const permission = marketingPermissionChange(member, subjectConsent(item.trail), settings.marketingPermission ?? 'Email');
-        if (permission) {
-          const body = { marketing_permissions: [permission] };
-          operations.push({
-            id: `permission:${hash}`,
-            subject,
-            eventIds: [],
-            run: () => client.lists.updateListMember(listId!, hash, body, { skip_merge_validation: true }),
-            batch: { method: 'PATCH', path: base, params: { skip_merge_validation: 'true' }, body: JSON.stringify(body) },
-          });
-        }
-      }
+      // 2. Notes, member events and the marketing permission. A POST that failed without a clear
+      // refusal (no answer, 5xx) may have been stored anyway: read those subjects back and write
+      // only what is missing, rather than retrying blindly and duplicating it.
       const incomplete = new Set<string>();
       const operationFailed = (operation: TimelineOperation, reason: string, vendorCode?: string) => {
         incomplete.add(operation.subject);
-        const base: PushFailure = { subject: operation.subject, kind: 'vendor', reason, ...(vendorCode ? { vendorCode } : {}) };
-        if (operation.eventIds.length === 0) return failSubject(base);
+        const failure: PushFailure = { subject: operation.subject, kind: 'vendor', reason, ...(vendorCode ? { vendorCode } : {}) };
+        if (operation.eventIds.length === 0) return failSubject(failure);
         // One failure per event (a note in chunks can fail several times).
         for (const eventId of operation.eventIds) {
-          if (!failures.some((known) => known.subject === base.subject && known.eventId === eventId)) failures.push({ ...base, eventId });
+          if (!failures.some((known) => known.subject === failure.subject && known.eventId === eventId)) failures.push({ ...failure, eventId });
         }
       };
-      const mode = settings.batchOperations ?? 'auto';
-      const useBatches = mode === 'always' || (mode === 'auto' && operations.length >= (settings.batchOperationsThreshold ?? 60));
-      if (operations.length > 0 && useBatches) {
-        const results = await runBatchOperations(
-          client,
-          runner,
-          operations.map((operation) => ({ ...operation.batch, operation_id: operation.id })),
-          {
-            pollIntervalMs: settings.batchPollIntervalMs ?? 1000,
-            timeoutMs: settings.batchTimeoutMs ?? 30 * 60_000,
-            fetch: settings.fetch ?? fetch,
-            ...(options.signal ? { signal: options.signal } : {}),
-          },
-        );
-        for (const operation of operations) {
-          const result = results.get(operation.id);
-          if (!result) operationFailed(operation, 'the batch results hold no answer for this operation');
-          else if (result.status_code < 200 || result.status_code >= 300) {
-            const { reason, vendorCode } = describeBatchFailure(result);
-            operationFailed(operation, reason, vendorCode);
-          }
+      let round = writable.filter((item) => !failedSubjects.has(item.trail.subject));
+      for (let attempt = 1; round.length > 0; attempt += 1) {
+        const operations = round.flatMap((item) => timelineOperations(item, contexts.get(item.trail.subject), marked.byEmail.get(item.trail.subject)));
+        const outcomes = await runTimelineOperations(operations, options.signal);
+        const unsure = new Map<string, Array<{ operation: TimelineOperation; reason: string; vendorCode?: string }>>();
+        for (const { operation, outcome } of outcomes) {
+          if (outcome === 'ok') continue;
+          if (outcome.ambiguous && attempt < MAX_TIMELINE_ROUNDS) {
+            const list = unsure.get(operation.subject) ?? [];
+            list.push({ operation, reason: outcome.reason, ...(outcome.vendorCode ? { vendorCode: outcome.vendorCode } : {}) });
+            unsure.set(operation.subject, list);
+          } else operationFailed(operation, outcome.reason, outcome.vendorCode);
         }
-      } else {
+        round = round.filter((item) => unsure.has(item.trail.subject) && !incomplete.has(item.trail.subject));
         await Promise.all(
-          operations.map(async (operation) => {
+          round.map(async (item) => {
+            const hash = subscriberHash(item.trail.subject);
             try {
-              await runner.run(operation.id.split(':')[0] === 'note' ? 'lists.createListMemberNote' : operation.id.startsWith('event') ? 'lists.createListMemberEvent' : 'lists.updateListMember', operation.run);
+              const [bodies, memberEventIds] = await Promise.all([readNoteBodies(hash), readMemberEventIds(hash)]);
+              const context = contexts.get(item.trail.subject) ?? { trail: item.trail, member: undefined };
+              context.storedInNotes = new Set(eventsFromNotes(bodies).events.map((event) => event.id));
+              context.storedAsMemberEvents = memberEventIds;
+              contexts.set(item.trail.subject, context);
             } catch (error) {
               if (!CrmApiError.isInstance(error)) throw error;
-              operationFailed(operation, error.message, error.vendorCode);
+              // Cannot tell what was stored: report the writes; the next push reads back (the subject stays pending).
+              for (const entry of unsure.get(item.trail.subject) ?? []) operationFailed(entry.operation, entry.reason, entry.vendorCode);
             }
           }),
         );
+        round = round.filter((item) => !incomplete.has(item.trail.subject));
       }
 
       // 3. Summary fields, evidence and the new head, only for subjects whose timeline is complete.
@@ -435,13 +419,98 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       return failures;
     }
 
+    /** The notes, member events and permission change still missing for one subject. */
+    function timelineOperations(item: PlannedWrite, context: SubjectContext | undefined, answered: MailchimpMember | undefined): TimelineOperation[] {
+      const operations: TimelineOperation[] = [];
+      const subject = item.trail.subject;
+      const hash = subscriberHash(subject);
+      const base = `/lists/${listId}/members/${hash}`;
+      const missingFromNotes = item.newEvents.filter((event) => !context?.storedInNotes?.has(event.id));
+      notesFor(missingFromNotes).forEach(({ body: note, eventIds }, index) => {
+        operations.push({
+          id: `note:${hash}:${eventIds[0]}:${index}`,
+          subject,
+          eventIds,
+          kind: 'note',
+          run: () => client.lists.createListMemberNote(listId!, hash, { note }),
+          batch: { method: 'POST', path: `${base}/notes`, body: JSON.stringify({ note }) },
+        });
+      });
+      for (const event of item.newEvents) {
+        if (context?.storedAsMemberEvents?.has(event.id)) continue;
+        const memberEvent = memberEventFor(event);
+        operations.push({
+          id: `event:${event.id}`,
+          subject,
+          eventIds: [event.id],
+          kind: 'event',
+          run: () => client.lists.createListMemberEvent(listId!, hash, memberEvent),
+          batch: { method: 'POST', path: `${base}/events`, body: JSON.stringify(memberEvent) },
+        });
+      }
+      const permission = marketingPermissionChange(answered ?? context?.member, subjectConsent(item.trail), settings.marketingPermission ?? 'Email');
+      if (permission) {
+        const body = { marketing_permissions: [permission] };
+        operations.push({
+          id: `permission:${hash}`,
+          subject,
+          eventIds: [],
+          kind: 'permission',
+          run: () => client.lists.updateListMember(listId!, hash, body, { skip_merge_validation: true }),
+          batch: { method: 'PATCH', path: base, params: { skip_merge_validation: 'true' }, body: JSON.stringify(body) },
+        });
+      }
+      return operations;
+    }
+
+    /** Runs the operations one call each, or through `/batches` above the threshold. */
+    async function runTimelineOperations(operations: TimelineOperation[], signal: AbortSignal | undefined): Promise<Array<{ operation: TimelineOperation; outcome: OperationOutcome }>> {
+      if (operations.length === 0) return [];
+      const mode = settings.batchOperations ?? 'auto';
+      const useBatches = mode === 'always' || (mode === 'auto' && operations.length >= (settings.batchOperationsThreshold ?? 60));
+      if (useBatches) {
+        const results = await runBatchOperations(
+          client,
+          { start: (call) => postRunner.run('batches.start', call), status: (call) => runner.run('batches.status', call) },
+          operations.map((operation) => ({ ...operation.batch, operation_id: operation.id })),
+          {
+            pollIntervalMs: settings.batchPollIntervalMs ?? 1000,
+            timeoutMs: settings.batchTimeoutMs ?? 30 * 60_000,
+            fetch: settings.fetch ?? fetch,
+            ...(signal ? { signal } : {}),
+          },
+        );
+        return operations.map((operation) => {
+          const result = results.get(operation.id);
+          if (!result) return { operation, outcome: { ambiguous: true, reason: 'the batch results hold no answer for this operation' } };
+          if (result.status_code >= 200 && result.status_code < 300) return { operation, outcome: 'ok' as const };
+          const { reason, vendorCode } = describeBatchFailure(result);
+          return { operation, outcome: { ambiguous: result.status_code >= 500, reason, ...(vendorCode ? { vendorCode } : {}) } };
+        });
+      }
+      return Promise.all(
+        operations.map(async (operation) => {
+          // Creating a note or an event is not idempotent: only a 429 (refused before any work) is retried here.
+          const operationRunner = operation.kind === 'permission' ? runner : postRunner;
+          try {
+            await operationRunner.run(OPERATION_NAMES[operation.kind], operation.run);
+            return { operation, outcome: 'ok' as const };
+          } catch (error) {
+            if (!CrmApiError.isInstance(error)) throw error;
+            const ambiguous = error.status === undefined || error.status >= 500 || error.status === 429;
+            return { operation, outcome: { ambiguous, reason: error.message, ...(error.vendorCode ? { vendorCode: error.vendorCode } : {}) } };
+          }
+        }),
+      );
+    }
+
     return runPushPipeline(remember(trails), options, {
       adapter: MAILCHIMP_ADAPTER_ID,
       batchSize,
       readExisting,
       write,
       // This push's calls (the schema check included), not the adapter's lifetime total.
-      apiCalls: () => runner.calls - callsBefore,
+      apiCalls: () => callCount() - callsBefore,
     });
   }
 
@@ -553,7 +622,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     client,
     tags,
     get apiCalls() {
-      return runner.calls;
+      return callCount();
     },
     ensureSchema,
     push,

@@ -1,8 +1,14 @@
-import { CrmApiError, sleep, withRetry, type ApiCallRunner } from '@optintrail/core';
+import { CrmApiError, sleep, withRetry } from '@optintrail/core';
 import { fetchBatchResults, type MailchimpBatchResult } from './mailchimp-batch-results';
 import { MAILCHIMP_ADAPTER_ID } from './mailchimp-error';
 import type { MailchimpClient } from './mailchimp-client';
 import type { MailchimpBatchOperationInput } from './mailchimp-sdk-types';
+
+/** Runs the two kinds of call a batch needs: its start (not idempotent) and status polls. */
+export interface BatchCallRunners {
+  start<T>(call: () => Promise<T>): Promise<T>;
+  status<T>(call: () => Promise<T>): Promise<T>;
+}
 
 export interface BatchOperationsSettings {
   /** First wait before polling the batch status; it grows by half each poll, up to 15 s. */
@@ -22,11 +28,11 @@ export interface BatchOperationsSettings {
  */
 export async function runBatchOperations(
   client: MailchimpClient,
-  runner: ApiCallRunner,
+  runners: BatchCallRunners,
   operations: MailchimpBatchOperationInput[],
   settings: BatchOperationsSettings,
 ): Promise<Map<string, MailchimpBatchResult>> {
-  const started = await runner.run('batches.start', () => client.batches.start({ operations }));
+  const started = await runners.start(() => client.batches.start({ operations }));
   const deadline = Date.now() + settings.timeoutMs;
   let wait = settings.pollIntervalMs;
   let batch = started;
@@ -41,7 +47,7 @@ export async function runBatchOperations(
     }
     await sleep(wait, settings.signal);
     wait = Math.min(15_000, Math.ceil(wait * 1.5));
-    batch = await runner.run('batches.status', () => client.batches.status(started.id));
+    batch = await runners.status(() => client.batches.status(started.id));
   }
   const results = await withRetry(() => fetchBatchResults(batch.response_body_url, settings.fetch), { maxAttempts: 4, baseDelayMs: 250, isRetryable: () => true });
   const byOperation = new Map<string, MailchimpBatchResult>();

@@ -156,6 +156,58 @@ describe('idempotency without ids on Mailchimp events', () => {
     expect(await adapter().pull({ email })).toEqual(trail);
   });
 
+  it('reads members itself when batch subscribe leaves unchanged ones out of its answer', async () => {
+    const email = uniqueEmail();
+    const trail = sampleTrail(email);
+    await adapter().push([trail]);
+    const base = adapter();
+    const quiet = {
+      ...base.client,
+      lists: {
+        ...base.client.lists,
+        batchListMembers: async (...args: Parameters<typeof base.client.lists.batchListMembers>) => {
+          const result = await base.client.lists.batchListMembers(...args);
+          return { ...result, updated_members: [], total_updated: 0 };
+        },
+      },
+    };
+    const report = await adapter({ client: quiet }).push([trail]);
+    expect(report.subjectsUnchanged).toBe(1);
+    expect(emulator.state.events(listId, email)).toHaveLength(3);
+  });
+
+  it('does not duplicate a note or event that was stored although its answer was lost', async () => {
+    const email = uniqueEmail();
+    const trail = sampleTrail(email);
+    const base = adapter();
+    let lost = 0;
+    const lossy = {
+      ...base.client,
+      lists: {
+        ...base.client.lists,
+        createListMemberEvent: async (...args: Parameters<typeof base.client.lists.createListMemberEvent>) => {
+          await base.client.lists.createListMemberEvent(...args);
+          lost += 1;
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        },
+        createListMemberNote: async (...args: Parameters<typeof base.client.lists.createListMemberNote>) => {
+          const note = await base.client.lists.createListMemberNote(...args);
+          if (lost === 0) {
+            lost += 1;
+            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          }
+          return note;
+        },
+      },
+    };
+    const report = await adapter({ client: lossy, batchOperations: 'never' }).push([trail]);
+    expect(lost).toBeGreaterThan(1);
+    expect(report.failures).toEqual([]);
+    expect(emulator.state.events(listId, email)).toHaveLength(3);
+    expect(storedEvents(emulator, listId, email).map((event) => event.id)).toEqual(trail.events.map((event) => event.id));
+    expect(await adapter().pull({ email })).toEqual(trail);
+  });
+
   it('refuses to append a trail that diverges from the stored one', async () => {
     const email = uniqueEmail();
     await adapter().push([sampleTrail(email)]);
@@ -220,6 +272,16 @@ describe('API calls', () => {
     expect(emulator.calls.filter((call) => call.status === 429)).toHaveLength(1);
     expect(emulator.peakConnections).toBeLessThanOrEqual(10);
     expect(emulator.peakConnections).toBe(10);
+  });
+  it('retries a dropped connection, a 5xx and a request that timed out', async () => {
+    const target = adapter({ batchOperations: 'never', timeoutMs: 300 });
+    await target.ensureSchema();
+    emulator.faults.failNext('drop-connection', 'server-error', 'timeout');
+    const trail = sampleTrail(uniqueEmail());
+    const report = await target.push([trail]);
+    expect(report.failures).toEqual([]);
+    expect(emulator.faults.injected).toMatchObject({ 'drop-connection': 1, 'server-error': 1, timeout: 1 });
+    expect(await target.pull({ email: trail.subject })).toEqual(trail);
   });
 });
 

@@ -226,6 +226,8 @@ describe('members', () => {
 
       clock = Date.parse('2024-02-01T00:00:00Z');
       await local.lists.updateListMember(id, subscriberHash('member3@example.com'), { merge_fields: { FNAME: 'Changed' } });
+      // A write that changes nothing is not a change.
+      await local.lists.batchListMembers(id, { members: members.slice(0, 3), update_existing: true });
       const changed = await local.lists.getListMembersInfo(id, { since_last_changed: '2024-01-15T00:00:00+00:00' });
       expect(changed.members.map((member) => member.email_address)).toEqual(['member3@example.com']);
       expect(changed.members[0]?.last_changed).toBe('2024-02-01T00:00:00+00:00');

@@ -261,6 +261,7 @@ export class MailchimpStore {
     }
 
     const now = this.now();
+    const before = existing ? fingerprint(existing) : undefined;
     const member = existing ?? this.#newMember(list, hash, email!, now);
     if (!existing) list.members.set(hash, member);
     if (nextStatus !== undefined) member.status = nextStatus;
@@ -277,7 +278,8 @@ export class MailchimpStore {
     if (typeof input.email_type === 'string') member.email_type = input.email_type;
     if (input.interests && typeof input.interests === 'object') Object.assign(member.interests, input.interests);
     if (Array.isArray(input.tags) && !existing) member.tags = input.tags.filter((tag): tag is string => typeof tag === 'string');
-    member.last_changed = now;
+    // A write that changes nothing leaves last_changed alone (since_last_changed stays meaningful).
+    if (before === undefined || before !== fingerprint(member)) member.last_changed = now;
     return { member, created: treatAsNew };
   }
 
@@ -483,6 +485,24 @@ export class MailchimpStore {
       _links: [] as unknown[],
     };
   }
+}
+
+/** What a write can change on a member, to tell a real change from a no-op. */
+function fingerprint(member: StoredMember): string {
+  return JSON.stringify([
+    member.status,
+    member.merge_fields,
+    member.ip_signup,
+    member.timestamp_signup,
+    member.ip_opt,
+    member.timestamp_opt,
+    member.language,
+    member.vip,
+    member.email_type,
+    member.interests,
+    [...member.marketing_permissions],
+    member.tags,
+  ]);
 }
 
 function readStatus(value: unknown, field: string, errors: MailchimpFieldError[]): WritableMemberStatus | undefined {
