@@ -239,9 +239,18 @@ export function formatDateTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.000Z$/, 'Z').replace(/Z$/, ' UTC');
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: keep one per time zone.
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
 export function formatDay(iso: string, timeZone = 'UTC'): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso));
+  if (timeZone === 'UTC') return new Date(iso).toISOString().slice(0, 10);
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(iso));
   const part = (type: string) => parts.find((item) => item.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
