@@ -51,7 +51,7 @@ export interface SyncProgress {
   eventsSkipped: number;
   /** Records that failed for good (see the report's failures). */
   failed: number;
-  /** API calls made so far. */
+  /** API calls made by this push so far, retries included. */
   apiCalls: number;
   /** Opaque resume point: pass it back as `PushOptions.resumeAfter` to continue after a stop. */
   cursor?: string;

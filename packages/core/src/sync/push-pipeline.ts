@@ -37,7 +37,7 @@ export interface PushPipelineSettings {
    * or per event. Throwing fails the whole batch (each subject is reported with the error).
    */
   write(plan: PlannedWrite[]): Promise<PushFailure[]>;
-  /** API calls made so far (read from the adapter's call runner). */
+  /** The adapter's running count of API calls (e.g. its call runner's `calls`); the report subtracts the count at the start. */
   apiCalls(): number;
 }
 
@@ -68,6 +68,8 @@ export async function runPushPipeline(
 ): Promise<PushReport> {
   const report = emptyPushReport(settings.adapter);
   const skip = parseCursor(options.resumeAfter);
+  // The adapter's counter runs across pushes; a report counts this push's calls only.
+  const callsBefore = settings.apiCalls();
   let position = 0;
 
   const fail = (failure: PushFailure) => {
@@ -145,11 +147,11 @@ export async function runPushPipeline(
       }
     }
 
-    report.apiCalls = settings.apiCalls();
+    report.apiCalls = settings.apiCalls() - callsBefore;
     report.cursor = cursorFor(skip + position);
     options.onProgress?.(progressOf(report));
   }
-  report.apiCalls = settings.apiCalls();
+  report.apiCalls = settings.apiCalls() - callsBefore;
   return report;
 }
 
