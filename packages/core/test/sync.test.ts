@@ -144,3 +144,19 @@ describe('rate limiter and call runner', () => {
     expect(runner.retries).toBe(2);
   });
 });
+
+describe('planWrite', () => {
+  it('refuses to append on top of the same ids with another chain', async () => {
+    const { buildTrail, planWrite } = await import('../src/index');
+    const inputs = [
+      { subject: 'a@example.org', id: '0190b3a0-0000-7000-8000-000000000001', at: '2020-01-01T00:00:00Z', type: 'consent.given', purpose: 'newsletter', channel: 'email', source: { kind: 'web-form', name: 'Form' } },
+      { subject: 'a@example.org', id: '0190b3a0-0000-7000-8000-000000000002', at: '2020-01-02T00:00:00Z', type: 'consent.renewed', purpose: 'newsletter', channel: 'email', source: { kind: 'web-form', name: 'Form' } },
+    ];
+    const local = buildTrail('a@example.org', inputs);
+    const other = buildTrail('a@example.org', inputs.slice(0, 1)); // same id, another salt: another hash
+    const ids = new Set([inputs[0]!.id]);
+    expect(planWrite(local, { head: other.events[0]!.hash, eventIds: ids })).toMatch(/different content/);
+    const plan = planWrite(local, { head: local.events[0]!.hash, eventIds: ids });
+    expect(typeof plan === 'string' ? plan : plan.newEvents.map((event) => event.id)).toEqual([inputs[1]!.id]);
+  });
+});

@@ -205,6 +205,10 @@ export function planWrite(trail: Trail, existing: ExistingTrailInfo | null): Pla
     if (stored.length !== existing.eventIds.size || !stored.every((event) => existing.eventIds!.has(event.id))) {
       return 'the CRM holds events this trail does not have (pull the stored trail and merge before pushing)';
     }
+    // Same ids but another chain (events rebuilt with other content): appending would break the stored chain.
+    if (existing.head !== null && stored.length > 0 && stored.at(-1)!.hash !== existing.head) {
+      return 'the CRM holds the same event ids with different content (pull the stored trail and merge before pushing)';
+    }
     return { trail, newEvents: trail.events.slice(existing.eventIds.size), existing };
   }
   const index = trail.events.findIndex((event) => event.hash === existing.head);
