@@ -93,3 +93,31 @@ export { PROV_CONTEXT, toProvJsonLd } from './rights/prov-json-ld';
 export type { ProvJsonLdDocument, ProvNode } from './rights/prov-json-ld';
 export { accessReportFromAdapters, eraseEverywhere } from './rights/subject-rights';
 export type { AdapterAccessResult, EraseEverywhereFailure, EraseEverywhereOptions, EraseEverywhereResult, LabelledAdapter } from './rights/subject-rights';
+export {
+  applyCapturedChanges,
+  capturedEventId,
+  createSubjectLocks,
+  createWebhookHandler,
+  isFreshTimestamp,
+  timingSafeEqualText,
+  WebhookPayloadError,
+} from './capture/change-capture';
+export type {
+  ApplyCapturedChangesOptions,
+  CapturedChange,
+  CapturedEventInput,
+  CaptureFailure,
+  CaptureNotice,
+  CaptureReport,
+  ParsedNotification,
+  SubjectLocks,
+  WebhookDelivery,
+  WebhookHandler,
+  WebhookHandlerSettings,
+  WebhookParser,
+  WebhookReport,
+  WebhookVerification,
+  WebhookVerifier,
+} from './capture/change-capture';
+export { toExpressMiddleware, toNodeListener } from './capture/node-webhook-listener';
+export type { NodeWebhookListenerOptions, WebhookMiddleware } from './capture/node-webhook-listener';
