@@ -27,18 +27,28 @@ export interface PlannedWrite {
 export interface PushPipelineSettings {
   /** Adapter id for the report. */
   adapter: string;
-  /** Subjects per batch: the CRM's maximum for its contact batch call. */
+  /** Subjects per batch: the CRM's maximum for its contact batch call (or a multiple of it). */
   batchSize: number;
-  /** Reads what the CRM holds for these subjects (emails), in as few calls as the API allows. */
-  readExisting(subjects: string[]): Promise<Map<string, ExistingTrailInfo>>;
+  /**
+   * Reads what the CRM holds for these subjects (emails), in as few calls as the API allows. Gets the
+   * batch's trails too, for adapters whose first call both writes and reads (HubSpot's batch upsert
+   * answers `new: true|false` per contact): such an adapter must write nothing on a dry run.
+   */
+  readExisting(subjects: string[], trails: ReadonlyMap<string, Trail>): Promise<Map<string, ExistingTrailInfo>>;
   /**
    * Writes the summary fields and the new events of a batch, filling the CRM's batch calls to the
    * maximum. Returns failures per subject (no `eventId`: nothing of that subject counts as written)
    * or per event. Throwing fails the whole batch (each subject is reported with the error).
    */
   write(plan: PlannedWrite[]): Promise<PushFailure[]>;
-  /** The adapter's running count of API calls (e.g. its call runner's `calls`); the report subtracts the count at the start. */
+  /** API calls made so far (read from the adapter's call runner). */
   apiCalls(): number;
+  /**
+   * Batches in flight at once (default 1). More keeps a rate budget busy while one batch waits on
+   * an answer; batches sharing a subject never run at the same time, and the cursor only moves past
+   * a batch once it and every batch before it are done.
+   */
+  concurrency?: number;
 }
 
 const CURSOR_PREFIX = 'subjects:';
@@ -56,10 +66,21 @@ function parseCursor(cursor: string | undefined): number {
   return count;
 }
 
+/** A batch taken from the input: validated in input order, then read and written (maybe alongside others). */
+interface PreparedBatch {
+  /** Input position just after this batch's last trail (for the cursor). */
+  end: number;
+  accepted: Map<string, Trail>;
+  done: boolean;
+}
+
 /**
  * The push loop every adapter shares: streams trails in batches, rejects bad input and suppressed
  * subjects before any write, reads what the CRM holds, writes only what is new, and reports.
- * Memory stays at one batch whatever the size of the input.
+ * Memory stays at `concurrency` batches whatever the size of the input.
+ *
+ * The cursor counts input trails: `subjects:N` means the first N trails of this input are done (written,
+ * unchanged or reported as failures). Resuming needs the same input in the same order.
  */
 export async function runPushPipeline(
   trails: AsyncIterable<Trail> | Iterable<Trail>,
@@ -68,41 +89,33 @@ export async function runPushPipeline(
 ): Promise<PushReport> {
   const report = emptyPushReport(settings.adapter);
   const skip = parseCursor(options.resumeAfter);
-  // The adapter's counter runs across pushes; a report counts this push's calls only.
-  const callsBefore = settings.apiCalls();
+  const concurrency = Math.max(1, Math.floor(settings.concurrency ?? 1));
   let position = 0;
+  const inFlight = new Map<PreparedBatch, Promise<void>>();
+  /** Batches not yet behind the cursor, oldest first. */
+  const order: PreparedBatch[] = [];
+  const subjectsInFlight = new Map<string, PreparedBatch>();
 
   const fail = (failure: PushFailure) => {
     report.failures.push(failure);
     report.failed += 1;
   };
 
-  for await (const batch of batches(skipFirst(trails, skip), settings.batchSize)) {
-    if (options.signal?.aborted) break;
-    const accepted = new Map<string, Trail>();
-    for (const candidate of batch) {
-      position += 1;
-      report.subjectsRead += 1;
-      const problem = await checkTrail(candidate, options);
-      if (problem) {
-        fail(problem);
-        continue;
-      }
-      const earlier = accepted.get(candidate.subject);
-      if (!earlier) {
-        accepted.set(candidate.subject, candidate);
-      } else if (isPrefix(earlier, candidate)) {
-        accepted.set(candidate.subject, candidate);
-      } else if (!isPrefix(candidate, earlier)) {
-        fail({ subject: candidate.subject, kind: 'conflict', reason: 'the same subject appears twice in this push with diverging trails' });
-      }
+  const advanceCursor = () => {
+    let moved = false;
+    while (order.length > 0 && order[0]!.done) {
+      report.cursor = cursorFor(skip + order.shift()!.end);
+      moved = true;
     }
+    return moved;
+  };
 
+  const processBatch = async (accepted: Map<string, Trail>) => {
     const plan: PlannedWrite[] = [];
     if (accepted.size > 0) {
       let existing: Map<string, ExistingTrailInfo>;
       try {
-        existing = await settings.readExisting([...accepted.keys()]);
+        existing = await settings.readExisting([...accepted.keys()], accepted);
       } catch (error) {
         for (const subject of accepted.keys()) fail(failureFromError(subject, error));
         accepted.clear();
@@ -146,12 +159,58 @@ export async function runPushPipeline(
         report.eventsSkipped += item.trail.events.length - item.newEvents.length;
       }
     }
+  };
 
-    report.apiCalls = settings.apiCalls() - callsBefore;
-    report.cursor = cursorFor(skip + position);
-    options.onProgress?.(progressOf(report));
+  const launch = (prepared: PreparedBatch) => {
+    order.push(prepared);
+    for (const subject of prepared.accepted.keys()) subjectsInFlight.set(subject, prepared);
+    const running = processBatch(prepared.accepted).finally(() => {
+      prepared.done = true;
+      inFlight.delete(prepared);
+      for (const subject of prepared.accepted.keys()) if (subjectsInFlight.get(subject) === prepared) subjectsInFlight.delete(subject);
+      // Counts move with every batch; the cursor only past the oldest unfinished one.
+      advanceCursor();
+      report.apiCalls = settings.apiCalls();
+      options.onProgress?.(progressOf(report));
+    });
+    inFlight.set(prepared, running);
+  };
+
+  const source = batches(skipFirst(trails, skip), settings.batchSize)[Symbol.asyncIterator]();
+  for (;;) {
+    // Take the next batch only when there is room for it: with concurrency 1 the input is read batch by batch.
+    while (inFlight.size >= concurrency) await Promise.race(inFlight.values());
+    if (options.signal?.aborted) break;
+    const next = await source.next();
+    if (next.done) break;
+    const batch = next.value;
+    const accepted = new Map<string, Trail>();
+    for (const candidate of batch) {
+      position += 1;
+      report.subjectsRead += 1;
+      const problem = await checkTrail(candidate, options);
+      if (problem) {
+        fail(problem);
+        continue;
+      }
+      const earlier = accepted.get(candidate.subject);
+      if (!earlier) {
+        accepted.set(candidate.subject, candidate);
+      } else if (isPrefix(earlier, candidate)) {
+        accepted.set(candidate.subject, candidate);
+      } else if (!isPrefix(candidate, earlier)) {
+        fail({ subject: candidate.subject, kind: 'conflict', reason: 'the same subject appears twice in this push with diverging trails' });
+      }
+    }
+    // A subject still being written by an earlier batch: wait for it, or both would read "not there yet".
+    const clashing = new Set([...accepted.keys()].map((subject) => subjectsInFlight.get(subject)).filter((owner): owner is PreparedBatch => owner !== undefined));
+    await Promise.all([...clashing].map((owner) => inFlight.get(owner)));
+    launch({ end: position, accepted, done: false });
   }
-  report.apiCalls = settings.apiCalls() - callsBefore;
+  await Promise.all(inFlight.values());
+  // Stopped early: let the source (a file stream, a cursor) release what it holds.
+  await source.return?.(undefined);
+  report.apiCalls = settings.apiCalls();
   return report;
 }
 
