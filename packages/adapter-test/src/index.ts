@@ -342,3 +342,5 @@ export function runAdapterConformance(options: ConformanceOptions): void {
 }
 export { createInMemoryAdapter } from './in-memory-adapter';
 export type { InMemoryContact } from './in-memory-adapter';
+export { runRightsConformance, rightsTrail, hostileTrail } from './rights-suite';
+export type { RightsBackend, RightsConformanceOptions } from './rights-suite';
