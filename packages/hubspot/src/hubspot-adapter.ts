@@ -1,5 +1,6 @@
 import {
   chunk,
+  planWrite,
   encodeSummaryFields,
   normalizeEmail,
   runPushPipeline,
@@ -21,6 +22,7 @@ import {
 } from '@optintrail/core';
 import { createHubSpotConnection, type HubSpotConnection, type HubSpotConnectionSettings } from './hubspot-client';
 import { HUBSPOT_ADAPTER_ID } from './hubspot-errors';
+import { createHubSpotRectify, DEFAULT_HUBSPOT_DATA_PROPERTIES, type HubSpotRectifySettings } from './hubspot-rectify';
 import { NOTE_TO_CONTACT_ASSOCIATION, noteBody } from './hubspot-notes';
 import { DEFAULT_PROPERTY_NAMING, summaryProperties, type HubSpotPropertyNaming, type HubSpotSummaryProperty } from './hubspot-properties';
 import { subscriptionStatusRequests, type HubSpotStatusRequest, type HubSpotSubscriptionMapping } from './hubspot-subscriptions';
@@ -30,7 +32,7 @@ import { HUBSPOT_BATCH_SIZE, associatedNoteIds, readTimelines } from './hubspot-
  * Settings of the HubSpot adapter. Only the connection is required (an access token, from the
  * setting or `HUBSPOT_ACCESS_TOKEN`, or a configured `Client`); everything else has a default.
  */
-export interface HubSpotAdapterSettings extends HubSpotConnectionSettings {
+export interface HubSpotAdapterSettings extends HubSpotConnectionSettings, HubSpotRectifySettings {
   /** The purpose the summary properties describe (status, since, source, reminder). Default `newsletter`. */
   purpose?: string;
   /** The channel of that consent. Default `email`. */
@@ -58,6 +60,21 @@ export interface HubSpotAdapterSettings extends HubSpotConnectionSettings {
    * HubSpot's tools agree with the trail.
    */
   subscriptions?: Readonly<Record<string, HubSpotSubscriptionMapping>>;
+  /**
+   * How a push learns what HubSpot holds. `upsert-first` (default): the contact batch upsert writes the
+   * summaries and answers `new` per contact; new contacts get their notes without any read (a first
+   * push costs the floor: 10 upserts + 30 note batches per 1,000 contacts with 3 events), and only
+   * contacts that existed have their notes read back. `read-first`: contacts are read before anything
+   * is written, and contacts without an OptinTrail head skip the note read — cheaper when pushing into
+   * a portal whose contacts already exist and carry many notes of their own. Dry runs always read first.
+   */
+  strategy?: 'upsert-first' | 'read-first';
+  /**
+   * Push batches (100 subjects each) in flight at once. Default 2: one batch's answers are awaited
+   * while the other's calls go out, so the rate budget stays busy. The notes of one subject are still
+   * written in order, one call after the other.
+   */
+  concurrency?: number;
 }
 
 /** The HubSpot adapter: a `CrmAdapter` plus the property names it uses (for templates and lists). */
@@ -90,7 +107,8 @@ function vendorCodeOf(error: unknown): string | undefined {
  *   association to the contact (100 per call), the event embedded in the note so a re-run sees it;
  * - pull: the contact's notes read back, the trail assembled and verified against the head stored
  *   on the contact;
- * - erase: HubSpot's GDPR delete.
+ * - erase: HubSpot's GDPR delete;
+ * - rectify: a `data.rectified` note, the corrected contact property (see hubspot-rectify.ts).
  *
  * ```ts
  * const adapter = createHubSpotAdapter({ accessToken: process.env.HUBSPOT_ACCESS_TOKEN });
@@ -112,6 +130,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
   const reminder: SummaryReminder | undefined = settings.reminder === false ? () => undefined : settings.reminder;
   const maxBytes = Object.fromEntries(properties.map((property) => [property.key, property.maxBytes]));
   const subscriptions = settings.subscriptions ?? {};
+  const strategy = settings.strategy ?? 'upsert-first';
 
   /** Property values for a trail; an empty trail clears every property. */
   function summaryValues(trail: Trail): Record<string, string> {
@@ -212,14 +231,19 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
 
   function push(...[trails, options = {}]: Parameters<CrmAdapter['push']>) {
     const startCalls = connection.runner.calls;
-    const contactIds = new Map<string, string>();
+    // What readExisting learnt about each trail of a batch, for write. Keyed by the trail object so
+    // that nothing outlives its batch (a push of millions keeps one batch per slot in memory).
+    const learnt = new WeakMap<Trail, { contactId?: string; upserted?: boolean; failure?: PushFailure }>();
+    const upsertFirst = strategy === 'upsert-first' && !options.dryRun;
 
-    const readExisting = async (subjects: string[]): Promise<Map<string, ExistingTrailInfo>> => {
+    /** Read-first: contacts by email (heads), then the notes of those holding a trail. */
+    const readFirst = async (subjects: string[], trails: ReadonlyMap<string, Trail>): Promise<Map<string, ExistingTrailInfo>> => {
       const contacts = await readContacts(subjects);
       const existing = new Map<string, ExistingTrailInfo>();
       const withTrail: Array<[string, ContactSummary]> = [];
       for (const [email, contact] of contacts) {
-        contactIds.set(email, contact.id);
+        const trail = trails.get(email);
+        if (trail) learnt.set(trail, { contactId: contact.id });
         // No head: OptinTrail never completed a write here (the head is written before the notes).
         if (contact.head === null) existing.set(email, { head: null, eventIds: new Set() });
         else withTrail.push([email, contact]);
@@ -236,14 +260,83 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
       return existing;
     };
 
+    /**
+     * Upsert-first: the batch upsert writes every contact's summary and answers `new` per contact.
+     * A new contact holds nothing, so its notes are written without a read; only contacts that
+     * existed have their notes read back. A trail that turns out to conflict with what is stored has
+     * its summary set back to the stored events (one update per 100 such contacts, rare).
+     */
+    const writeThenRead = async (subjects: string[], trails: ReadonlyMap<string, Trail>): Promise<Map<string, ExistingTrailInfo>> => {
+      const batch = subjects.map((subject) => trails.get(subject)!);
+      const existed: Array<{ trail: Trail; contactId: string }> = [];
+      for (const part of chunk(batch, HUBSPOT_BATCH_SIZE)) {
+        const inputs = part.map((trail, index) => ({ id: trail.subject, idProperty: 'email', properties: summaryValues(trail), objectWriteTraceId: `subject-${index}` }));
+        try {
+          const response = await connection.call('contacts.batch.upsert', (client) => client.crm.contacts.batchApi.upsert({ inputs }));
+          const answered = new Set<Trail>();
+          for (const result of response.results) {
+            const traced = result.objectWriteTraceId ? part[inputs.findIndex((input) => input.objectWriteTraceId === result.objectWriteTraceId)] : undefined;
+            const trail = traced ?? (result.properties['email'] ? trails.get(normalizeEmail(result.properties['email'])) : undefined);
+            if (!trail) continue;
+            answered.add(trail);
+            learnt.set(trail, { contactId: result.id, upserted: true });
+            if (!result._new) existed.push({ trail, contactId: result.id });
+          }
+          for (const error of batchErrors(response)) {
+            const traced = (error.context?.['objectWriteTraceId'] ?? []).map((trace) => part[inputs.findIndex((input) => input.objectWriteTraceId === trace)]);
+            const named = (error.context?.['ids'] ?? []).map((id) => trails.get(normalizeEmail(id)));
+            for (const trail of [...traced, ...named]) {
+              if (!trail || answered.has(trail)) continue;
+              answered.add(trail);
+              learnt.set(trail, { failure: { subject: trail.subject, kind: 'vendor', reason: `HubSpot did not save the contact: ${error.message ?? 'unknown error'}`, ...(error.category ? { vendorCode: error.category } : {}) } });
+            }
+          }
+          for (const trail of part) {
+            if (!answered.has(trail)) learnt.set(trail, { failure: { subject: trail.subject, kind: 'vendor', reason: 'HubSpot answered the upsert without this contact' } });
+          }
+        } catch (error) {
+          for (const trail of part) learnt.set(trail, { failure: { subject: trail.subject, kind: 'vendor', reason: message(error), ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) } });
+        }
+      }
+
+      const existing = new Map<string, ExistingTrailInfo>();
+      if (existed.length === 0) return existing;
+      const timelines = await readTimelines(connection, existed.map(({ contactId }) => contactId));
+      const restore: Array<{ id: string; properties: Record<string, string> }> = [];
+      for (const { trail, contactId } of existed) {
+        const stored = (timelines.get(contactId)?.events ?? []).map(({ event }) => event);
+        const info: ExistingTrailInfo = { head: null, eventIds: new Set(stored.map((event) => event.id)) };
+        existing.set(trail.subject, info);
+        // The pipeline reports the conflict; the summary just written must not claim this trail.
+        if (typeof planWrite(trail, info) === 'string') restore.push({ id: contactId, properties: summaryValues(assembleTrail(trail.subject, stored)) });
+      }
+      for (const part of chunk(restore, HUBSPOT_BATCH_SIZE)) {
+        await connection.call('contacts.batch.update', (client) => client.crm.contacts.batchApi.update({ inputs: part }));
+      }
+      return existing;
+    };
+
     const write = async (plan: PlannedWrite[]): Promise<PushFailure[]> => {
       const failures: PushFailure[] = [];
       const failedSubjects = new Set<string>();
+      const contactIds = new Map<string, string>();
 
-      // 1. Contacts with their summary properties, created when new. The head goes first on purpose:
-      //    a contact without a head is known to hold nothing of ours.
+      // 1. Contacts with their summary properties, created when new (upsert-first did it already).
+      //    The head goes first on purpose: a contact without a head is known to hold nothing of ours.
+      const toUpsert: PlannedWrite[] = [];
+      for (const item of plan) {
+        const known = learnt.get(item.trail);
+        if (known?.failure) {
+          failedSubjects.add(item.trail.subject);
+          failures.push(known.failure);
+        } else if (known?.upserted && known.contactId) {
+          contactIds.set(item.trail.subject, known.contactId);
+        } else {
+          toUpsert.push(item);
+        }
+      }
       const upserted = new Map<string, string>();
-      const upsertInputs = plan.map((item, index) => ({
+      const upsertInputs = toUpsert.map((item, index) => ({
         id: item.trail.subject,
         idProperty: 'email',
         properties: summaryValues(item.trail),
@@ -257,7 +350,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
             const email = trace?.id ?? (result.properties['email'] ? normalizeEmail(result.properties['email']) : undefined);
             if (email) upserted.set(email, result.id);
           }
-          for (const error of (response as { errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> }).errors ?? []) {
+          for (const error of batchErrors(response)) {
             const traced = (error.context?.['objectWriteTraceId'] ?? []).map((trace) => upsertInputs.find((input) => input.objectWriteTraceId === trace)?.id);
             const named = (error.context?.['ids'] ?? []).map((id) => normalizeEmail(id));
             for (const email of [...traced, ...named]) {
@@ -273,10 +366,10 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
           }
         }
       }
-      for (const item of plan) {
+      for (const item of toUpsert) {
         const subject = item.trail.subject;
         if (failedSubjects.has(subject)) continue;
-        const id = upserted.get(subject) ?? contactIds.get(subject);
+        const id = upserted.get(subject) ?? learnt.get(item.trail)?.contactId;
         if (!id) {
           failedSubjects.add(subject);
           failures.push({ subject, kind: 'vendor', reason: 'HubSpot answered the upsert without this contact' });
@@ -334,7 +427,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
       // 3. Keep each stored timeline a prefix of its trail: after the first event that failed, the
       //    notes that did get written are archived and the summary is set back to the stored prefix.
       const toArchive: string[] = [];
-      const rollbacks: Array<{ id: string; properties: Record<string, string> }> = [];
+      const rollbacks: Array<{ subject: string; id: string; properties: Record<string, string> }> = [];
       const storedTrails = new Map<string, { trail: Trail; newEvents: ProvenanceEvent[] }>();
       for (const item of written) {
         const firstFailed = item.newEvents.findIndex((event) => !created.has(event.id));
@@ -345,7 +438,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
         const stored = item.trail.events.length - item.newEvents.length + firstFailed;
         const prefix: Trail = { subject: item.trail.subject, events: item.trail.events.slice(0, stored) };
         storedTrails.set(item.trail.subject, { trail: prefix, newEvents: item.newEvents.slice(0, firstFailed) });
-        rollbacks.push({ id: contactIds.get(item.trail.subject)!, properties: summaryValues(prefix) });
+        rollbacks.push({ subject: item.trail.subject, id: contactIds.get(item.trail.subject)!, properties: summaryValues(prefix) });
         for (const event of item.newEvents.slice(firstFailed)) {
           const noteId = created.get(event.id);
           if (noteId) toArchive.push(noteId);
@@ -364,11 +457,11 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
           await connection.call('notes.batch.archive', (client) => client.crm.objects.notes.batchApi.archive({ inputs: part.map((id) => ({ id })) }));
         }
         for (const part of chunk(rollbacks, HUBSPOT_BATCH_SIZE)) {
-          await connection.call('contacts.batch.update', (client) => client.crm.contacts.batchApi.update({ inputs: part }));
+          await connection.call('contacts.batch.update', (client) => client.crm.contacts.batchApi.update({ inputs: part.map(({ id, properties }) => ({ id, properties })) }));
         }
       } catch (error) {
         for (const rollback of rollbacks) {
-          const subject = [...contactIds].find(([, id]) => id === rollback.id)?.[0] ?? '';
+          const subject = rollback.subject;
           failures.push({ subject, kind: 'vendor', reason: `could not set the contact back to its stored events after a failure (${message(error)}); pull will report the mismatch until the next push`, ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) });
         }
       }
@@ -400,8 +493,9 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
     return runPushPipeline(trails, options, {
       adapter: HUBSPOT_ADAPTER_ID,
       batchSize: HUBSPOT_BATCH_SIZE,
-      readExisting,
+      readExisting: upsertFirst ? writeThenRead : readFirst,
       write,
+      concurrency: settings.concurrency ?? 2,
       apiCalls: () => connection.runner.calls - startCalls,
     });
   }
@@ -465,14 +559,22 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
   return {
     specificationVersion: 'v1',
     id: HUBSPOT_ADAPTER_ID,
-    capabilities: { erase: true, rectify: false, export: false, captureChanges: false },
+    capabilities: { erase: true, rectify: true, export: false, captureChanges: false },
     properties,
     client: connection.client,
     ensureSchema,
     push,
     pull,
     erase,
+    rectify: createHubSpotRectify({ connection, dataProperties: settings.dataProperties ?? DEFAULT_HUBSPOT_DATA_PROPERTIES, pull, push }),
   };
+}
+
+type HubSpotBatchError = { message?: string; category?: string; context?: Record<string, string[]> };
+
+/** The per-record errors of a 207 answer (the SDK's types leave them out of the plain batch response). */
+function batchErrors(response: unknown): HubSpotBatchError[] {
+  return (response as { errors?: HubSpotBatchError[] }).errors ?? [];
 }
 
 function subscriptionFailure(request: HubSpotStatusRequest, eventId: string, reason: string, vendorCode?: string): PushFailure {

@@ -12,3 +12,5 @@ export { MAX_NOTE_BODY_CHARACTERS, NOTE_TO_CONTACT_ASSOCIATION, noteBody, readNo
 export type { NoteContent } from './hubspot-notes';
 export { LEGAL_BASIS_BY_LAWFUL_BASIS, subscriptionStatusRequests } from './hubspot-subscriptions';
 export type { HubSpotLegalBasis, HubSpotStatusRequest, HubSpotSubscriptionMapping } from './hubspot-subscriptions';
+export { DEFAULT_HUBSPOT_DATA_PROPERTIES } from './hubspot-rectify';
+export type { HubSpotRectifySettings } from './hubspot-rectify';
