@@ -5,3 +5,5 @@ export type { SalesforceConnectionSettings, CompositeSubrequest, CompositeSubres
 export { toSalesforceError, SALESFORCE_ADAPTER_ID } from './salesforce-error';
 export type { SalesforceSchemaNames, SalesforceFieldPlan } from './salesforce-schema-plan';
 export { consentKey, contactPointType } from './salesforce-consent-interop';
+export { DEFAULT_SALESFORCE_DATA_FIELDS } from './salesforce-rectify';
+export type { SalesforceRectifySettings } from './salesforce-rectify';

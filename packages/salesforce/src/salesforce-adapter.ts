@@ -27,13 +27,14 @@ import { writeCollections, COMPOSITE_MAX_COLLECTIONS, COLLECTION_MAX_RECORDS, ty
 import { consentRecord, individualRecord } from './salesforce-consent-interop';
 import { describeRecordErrors, SALESFORCE_ADAPTER_ID, toSalesforceError } from './salesforce-error';
 import { eventRecord, newRecordFields, payloadFits, summaryFromRecord, summaryRecordFields, type SummaryOptions } from './salesforce-records';
+import { createSalesforceRectify, DEFAULT_SALESFORCE_DATA_FIELDS, type SalesforceRectifySettings } from './salesforce-rectify';
 import { consentFieldPlans, eventFieldPlans, eventObjectMetadata, recordFieldPlans, schemaNames, type SalesforceFieldPlan, type SalesforceSchemaNames } from './salesforce-schema-plan';
 
 /**
  * Settings of `createSalesforceAdapter`. Only the connection is required; the rest has defaults that
  * suit a newsletter consent kept on Contacts.
  */
-export interface SalesforceAdapterSettings extends SalesforceConnectionSettings {
+export interface SalesforceAdapterSettings extends SalesforceConnectionSettings, SalesforceRectifySettings {
   /** Where subjects live: `Contact` (default) or `Lead`. New subjects are created as this object. */
   recordObject?: 'Contact' | 'Lead';
   /** The consent the summary fields (and ContactPointTypeConsent) describe. Default `newsletter`. */
@@ -482,7 +483,7 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   const adapter: CrmAdapter & { readonly client: SalesforceClient } = {
     specificationVersion: 'v1',
     id: SALESFORCE_ADAPTER_ID,
-    capabilities: { erase: true, rectify: false, export: false, captureChanges: false },
+    capabilities: { erase: true, rectify: true, export: false, captureChanges: false },
     client,
     ensureSchema,
 
@@ -588,6 +589,18 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
       };
     },
   };
+  // Rectify: the mapped field on the record, then the data.rectified event (see salesforce-rectify.ts).
+  adapter.rectify = createSalesforceRectify({
+    client,
+    recordObject,
+    dataFields: settings.dataFields ?? DEFAULT_SALESFORCE_DATA_FIELDS[recordObject],
+    findRecordId: async (email) => {
+      const { chosen } = await findRecords(email, []);
+      return chosen ? String(chosen['Id']) : undefined;
+    },
+    pull: (subject, options) => adapter.pull(subject, options),
+    push: (trails, options) => adapter.push(trails, options),
+  });
   return adapter;
 }
 
