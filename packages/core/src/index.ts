@@ -121,3 +121,5 @@ export type {
 } from './capture/change-capture';
 export { toExpressMiddleware, toNodeListener } from './capture/node-webhook-listener';
 export type { NodeWebhookListenerOptions, WebhookMiddleware } from './capture/node-webhook-listener';
+export { writeBackfill } from './capture/backfill';
+export type { BackfillOptions, BackfillReport, BackfillSubject } from './capture/backfill';

@@ -6,7 +6,6 @@ import {
   applyCapturedChanges,
   capturedEventId,
   createWebhookHandler,
-  emptyPushReport,
   isFreshTimestamp,
   timingSafeEqualText,
   toExpressMiddleware,
@@ -15,45 +14,10 @@ import {
   WebhookPayloadError,
   type CapturedChange,
   type CrmAdapter,
-  type Trail,
   type WebhookParser,
 } from '../src/index';
+import { memoryAdapter } from './capture-fixtures';
 import { seededBytes } from './fixtures';
-
-/** The smallest adapter: trails in a map, with counts of pulls and pushes. */
-function memoryAdapter() {
-  const trails = new Map<string, Trail>();
-  const counts = { pulls: 0, pushes: 0 };
-  const adapter: CrmAdapter = {
-    specificationVersion: 'v1',
-    id: 'memory',
-    capabilities: { erase: false, rectify: false, export: false, captureChanges: true },
-    ensureSchema: async () => ({ created: [], existing: [] }),
-    async push(input) {
-      counts.pushes += 1;
-      const report = emptyPushReport('memory');
-      for await (const trail of input) {
-        const known = trails.get(trail.subject);
-        // Like a CRM adapter: refuse a trail that does not extend what is stored.
-        if (known && !known.events.every((event, index) => trail.events[index]?.id === event.id)) {
-          report.failures.push({ subject: trail.subject, kind: 'conflict', reason: 'stored events missing from the trail' });
-          continue;
-        }
-        trails.set(trail.subject, structuredClone(trail));
-        report.eventsWritten += trail.events.length - (known?.events.length ?? 0);
-      }
-      return report;
-    },
-    async pull(subject) {
-      counts.pulls += 1;
-      // Give the event loop a turn, as a real API call would, so concurrent deliveries interleave.
-      await new Promise((resolve) => setImmediate(resolve));
-      const trail = trails.get(subject.email);
-      return trail ? structuredClone(trail) : null;
-    },
-  };
-  return { adapter, trails, counts };
-}
 
 function change(subject: string, externalId: string, at = '2024-03-01T10:00:00Z'): CapturedChange {
   return {
