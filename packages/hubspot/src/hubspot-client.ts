@@ -3,9 +3,13 @@ import {
   createApiCallRunner,
   createRateLimiter,
   createUnlimitedRateLimiter,
+  RATE_LIMIT_PRESETS,
   ValidationError,
   type ApiCallRunner,
+  type HubSpotTier,
   type RateLimiter,
+  type RateLimitPreset,
+  type RateLimitSettings,
   type RetryOptions,
 } from '@optintrail/core';
 import { crmErrorFromResponse, HUBSPOT_ADAPTER_ID, toHubSpotError } from './hubspot-errors';
@@ -21,6 +25,8 @@ export interface HubSpotRateLimit {
   intervalMs?: number;
   /** Requests in flight at once. Default unlimited (calls are spaced evenly instead). */
   maxConcurrent?: number;
+  /** Halve the calls in flight on a 429, creep back up when clean (core's adaptive concurrency). Default off. */
+  adaptive?: boolean;
 }
 
 export interface HubSpotConnectionSettings {
@@ -31,10 +37,12 @@ export interface HubSpotConnectionSettings {
   /** API base URL without a trailing slash. Default `https://api.hubapi.com`; the emulator's `url` in tests. */
   basePath?: string;
   /**
-   * Pacing: settings for a limiter of this adapter's own, a `RateLimiter` shared with other adapters or
-   * workers (`createRateLimiter({ cluster })` from @optintrail/core), or `false` for none.
+   * Pacing: the account's tier (`'free'`, `'starter'`, `'professional'` (the default: 190 per 10 s),
+   * `'enterprise'`, `'capacity-pack'` (250), `'oauth-app'` (100)), settings for a limiter of this
+   * adapter's own, a `RateLimiter` shared with other adapters or workers (`createRateLimiter({ cluster })`
+   * from @optintrail/core), or `false` for none.
    */
-  rateLimit?: HubSpotRateLimit | RateLimiter | false;
+  rateLimit?: HubSpotTier | HubSpotRateLimit | RateLimiter | false;
   /** Retry policy (429 honouring Retry-After, 5xx and dropped connections; never other 4xx). */
   retry?: RetryOptions;
   /** Milliseconds before a call with no answer counts as failed (and is retried). Default 60,000. */
@@ -49,6 +57,22 @@ export interface HubSpotConnection {
   call<T>(operation: string, call: (client: Client) => Promise<T>): Promise<T>;
   /** A raw JSON call through `client.apiRequest`, for endpoints the SDK 13.5 does not wrap (subscriptions v4). */
   request<T>(operation: string, options: { method: string; path: string; body?: unknown }): Promise<T>;
+}
+
+function limiterSettings(rateLimit: HubSpotTier | HubSpotRateLimit | undefined): RateLimitSettings {
+  if (typeof rateLimit === 'string') {
+    const preset = (RATE_LIMIT_PRESETS.hubspot as Record<string, RateLimitPreset | undefined>)[rateLimit];
+    if (!preset) {
+      throw new ValidationError([{ path: 'rateLimit', reason: `is not a HubSpot tier; use one of ${Object.keys(RATE_LIMIT_PRESETS.hubspot).join(', ')}` }], 'Cannot create the HubSpot adapter');
+    }
+    return { maxRequests: preset.maxRequests, intervalMs: preset.intervalMs };
+  }
+  return {
+    maxRequests: rateLimit?.maxRequests ?? RATE_LIMIT_PRESETS.hubspot.professional.maxRequests,
+    intervalMs: rateLimit?.intervalMs ?? RATE_LIMIT_PRESETS.hubspot.professional.intervalMs,
+    ...(rateLimit?.maxConcurrent ? { maxConcurrent: rateLimit.maxConcurrent } : {}),
+    ...(rateLimit?.adaptive ? { adaptive: true } : {}),
+  };
 }
 
 function isRateLimiter(value: unknown): value is RateLimiter {
@@ -90,11 +114,7 @@ export function createHubSpotConnection(settings: HubSpotConnectionSettings): Hu
       ? createUnlimitedRateLimiter()
       : isRateLimiter(settings.rateLimit)
         ? settings.rateLimit
-        : createRateLimiter({
-            maxRequests: settings.rateLimit?.maxRequests ?? 190,
-            intervalMs: settings.rateLimit?.intervalMs ?? 10_000,
-            ...(settings.rateLimit?.maxConcurrent ? { maxConcurrent: settings.rateLimit.maxConcurrent } : {}),
-          });
+        : createRateLimiter(limiterSettings(settings.rateLimit));
   const runner = createApiCallRunner({
     adapter: HUBSPOT_ADAPTER_ID,
     limiter,

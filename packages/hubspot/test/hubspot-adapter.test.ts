@@ -54,7 +54,7 @@ describe('HubSpot adapter against the emulator', () => {
     expect(contact.propertiesWithHistory['optintrail_trail_head']![0]).toMatchObject({ sourceType: 'INTEGRATION' });
   });
 
-  it('syncs 1,000 contacts with 3 events each in 50 calls (10 reads, 10 upserts, 30 note batches), and re-reads them in 50 without a write', { timeout: 60_000 }, async () => {
+  it('syncs 1,000 new contacts with 3 events each in 40 calls (10 upserts, 30 note batches: the floor), and re-runs them without changing anything', { timeout: 60_000 }, async () => {
     const adapter = adapterFor();
     await adapter.ensureSchema();
     emulator.calls.length = 0;
@@ -63,24 +63,65 @@ describe('HubSpot adapter against the emulator', () => {
     expect(report.failures).toEqual([]);
     expect(report.eventsWritten).toBe(3000);
     const byPath = (path: string) => emulator.calls.filter((call) => call.path === path).length;
-    expect(byPath('/crm/v3/objects/contacts/batch/read')).toBe(10);
     expect(byPath('/crm/v3/objects/contacts/batch/upsert')).toBe(10);
     expect(byPath('/crm/v3/objects/notes/batch/create')).toBe(30);
-    expect(report.apiCalls).toBe(50);
-    expect(emulator.calls).toHaveLength(50);
+    expect(report.apiCalls).toBe(40);
+    expect(emulator.calls).toHaveLength(40);
+    // Every batch call is full: 100 contacts or 100 notes.
+    for (const call of emulator.calls) expect((call.requestBodyJson as { inputs: unknown[] }).inputs).toHaveLength(100);
 
     const writesBefore = emulator.state.writes;
     emulator.calls.length = 0;
     const again = await adapter.push(trails);
     expect(again.eventsWritten).toBe(0);
     expect(again.subjectsUnchanged).toBe(1000);
+    // 10 upserts that change no value, then the notes of contacts that existed: 10 association reads, 30 note reads.
     expect(again.apiCalls).toBe(50);
     expect(emulator.state.writes).toEqual(writesBefore);
+    expect(emulator.calls.filter((call) => !call.path.endsWith('/batch/read') && !call.path.endsWith('/contacts/batch/upsert'))).toEqual([]);
+  });
+
+  it('reads before writing with strategy read-first: 50 calls for 1,000 new contacts, and a re-run that only reads', { timeout: 60_000 }, async () => {
+    const adapter = adapterFor({ strategy: 'read-first' });
+    await adapter.ensureSchema();
+    emulator.calls.length = 0;
+    const trails = Array.from({ length: 1000 }, (_, index) => sampleTrail(`readfirst.${index}@example.org`));
+    const report = await adapter.push(trails);
+    expect(report.failures).toEqual([]);
+    const byPath = (path: string) => emulator.calls.filter((call) => call.path === path).length;
+    expect(byPath('/crm/v3/objects/contacts/batch/read')).toBe(10);
+    expect(byPath('/crm/v3/objects/contacts/batch/upsert')).toBe(10);
+    expect(byPath('/crm/v3/objects/notes/batch/create')).toBe(30);
+    expect(report.apiCalls).toBe(50);
+    emulator.calls.length = 0;
+    const again = await adapter.push(trails);
+    expect(again.subjectsUnchanged).toBe(1000);
+    expect(again.apiCalls).toBe(50);
     expect(emulator.calls.every((call) => call.path.endsWith('/batch/read'))).toBe(true);
   });
 
-  it('streams an async iterable in batches of 100 and reports progress after each', { timeout: 30_000 }, async () => {
+  it('upsert-first reads back only the contacts that existed, and sets a conflicting trail’s summary back to what is stored', async () => {
     const adapter = adapterFor();
+    await adapter.ensureSchema();
+    const stored = sampleTrail(uniqueEmail());
+    await adapter.push([stored]);
+    // Another trail for the same address (built apart: other ids and hashes), next to a brand new subject.
+    const diverging = sampleTrail(stored.subject);
+    const fresh = sampleTrail(uniqueEmail());
+    emulator.calls.length = 0;
+    const report = await adapter.push([diverging, fresh]);
+    expect(report.failures).toEqual([expect.objectContaining({ subject: stored.subject, kind: 'conflict' })]);
+    expect(report.subjectsWritten).toBe(1);
+    const associationReads = emulator.calls.filter((call) => call.path.includes('/associations/'));
+    expect(associationReads).toHaveLength(1);
+    expect(JSON.stringify(associationReads[0]!.requestBodyJson)).not.toContain(emulator.state.contactByEmail(fresh.subject)!.id);
+    expect(emulator.state.contactByEmail(stored.subject)!.properties['optintrail_trail_head']).toBe(stored.events.at(-1)!.hash);
+    expect(await adapter.pull({ email: stored.subject })).toEqual(stored);
+    expect(await adapter.pull({ email: fresh.subject })).toEqual(fresh);
+  });
+
+  it('streams an async iterable in batches of 100 and reports progress after each', { timeout: 30_000 }, async () => {
+    const adapter = adapterFor({ concurrency: 1 });
     await adapter.ensureSchema();
     async function* trails() {
       for (let index = 0; index < 250; index += 1) yield sampleTrail(`stream.${index}@example.org`);
@@ -89,6 +130,18 @@ describe('HubSpot adapter against the emulator', () => {
     const report = await adapter.push(trails(), { onProgress: (event) => progress.push(event.subjectsRead) });
     expect(progress).toEqual([100, 200, 250]);
     expect(report.subjectsWritten).toBe(250);
+  });
+
+  it('keeps two batches in flight by default, with a cursor that only moves past finished batches', { timeout: 30_000 }, async () => {
+    const adapter = adapterFor();
+    await adapter.ensureSchema();
+    const trails = Array.from({ length: 450 }, (_, index) => sampleTrail(`inflight.${index}@example.org`));
+    const cursors: string[] = [];
+    const report = await adapter.push(trails, { onProgress: (event) => event.cursor && cursors.push(event.cursor) });
+    expect(report.subjectsWritten).toBe(450);
+    expect(cursors.map((cursor) => Number(cursor.split(':')[1]))).toEqual([...cursors.map((cursor) => Number(cursor.split(':')[1]))].sort((a, b) => a - b));
+    expect(report.cursor).toBe('subjects:450');
+    for (const trail of trails.slice(0, 5)) expect(optinNotes(emulator, trail.subject)).toHaveLength(3);
   });
 
   it('keeps each timeline a prefix of its trail when HubSpot answers 207 for some notes, and the next push completes it', async () => {
@@ -130,8 +183,8 @@ describe('HubSpot adapter against the emulator', () => {
     expect(await adapter.pull({ email: trail.subject })).toEqual(trail);
     expect(retries.map((retry) => (retry.error as CrmApiError).status)).toEqual([429, 500, undefined, undefined]);
     expect(emulator.calls.slice(0, 4).map((call) => call.fault)).toEqual(['rate-limit', 'server-error', 'drop-connection', 'timeout']);
-    // 4 failed attempts + read + upsert + notes.
-    expect(report.apiCalls).toBe(7);
+    // 4 failed attempts + upsert + notes.
+    expect(report.apiCalls).toBe(6);
   });
 
   it('waits as long as HubSpot’s Retry-After asks when the rolling window is full', async () => {
