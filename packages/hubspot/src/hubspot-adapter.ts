@@ -20,6 +20,7 @@ import {
   type SummaryReminder,
   type Trail,
 } from '@optintrail/core';
+import { failOnUnreadInputs } from './hubspot-batch-read';
 import { createHubSpotConnection, type HubSpotConnection, type HubSpotConnectionSettings } from './hubspot-client';
 import { HUBSPOT_ADAPTER_ID } from './hubspot-errors';
 import { createHubSpotRectify, DEFAULT_HUBSPOT_DATA_PROPERTIES, type HubSpotRectifySettings } from './hubspot-rectify';
@@ -155,14 +156,16 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
   async function readContacts(emails: readonly string[]): Promise<Map<string, ContactSummary>> {
     const found = new Map<string, ContactSummary>();
     for (const part of chunk([...emails], HUBSPOT_BATCH_SIZE)) {
-      const response = await connection.call('contacts.batch.read', (client) =>
-        client.crm.contacts.batchApi.read({
+      const response = await connection.call('contacts.batch.read', async (client) => {
+        const answer = await client.crm.contacts.batchApi.read({
           idProperty: 'email',
           inputs: part.map((email) => ({ id: email })),
           properties: ['email', headProperty.name, lengthProperty.name],
           propertiesWithHistory: [],
-        }),
-      );
+        });
+        failOnUnreadInputs(answer, 'contacts.batch.read');
+        return answer;
+      });
       // Unknown emails come back as OBJECT_NOT_FOUND errors of a 207: they are simply not there yet.
       for (const contact of response.results) {
         const email = contact.properties['email'];

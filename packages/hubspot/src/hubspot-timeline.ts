@@ -1,5 +1,6 @@
 import { chunk, type ProvenanceEvent } from '@optintrail/core';
 import type { HubSpotConnection } from './hubspot-client';
+import { failOnUnreadInputs } from './hubspot-batch-read';
 import { readNote } from './hubspot-notes';
 
 /** HubSpot's batch size for CRM object batch calls (FACTS.md: 100 inputs). */
@@ -20,9 +21,11 @@ export interface ContactTimeline {
 export async function associatedNoteIds(connection: HubSpotConnection, contactIds: readonly string[]): Promise<Map<string, string[]>> {
   const notes = new Map<string, string[]>(contactIds.map((id) => [id, []]));
   for (const part of chunk([...contactIds], HUBSPOT_BATCH_SIZE)) {
-    const response = await connection.call('associations.v4.batch.read', (client) =>
-      client.crm.associations.v4.batchApi.getPage('contacts', 'notes', { inputs: part.map((id) => ({ id })) }),
-    );
+    const response = await connection.call('associations.v4.batch.read', async (client) => {
+      const answer = await client.crm.associations.v4.batchApi.getPage('contacts', 'notes', { inputs: part.map((id) => ({ id })) });
+      failOnUnreadInputs(answer, 'associations.v4.batch.read');
+      return answer;
+    });
     // Contacts without notes come back as per-input errors of a 207; they simply have none.
     for (const result of response.results) {
       const contactId = String(result._from.id);
@@ -53,9 +56,11 @@ export async function readTimelines(connection: HubSpotConnection, contactIds: r
     [...noteIdsByContact].map(([contactId, noteIds]) => [contactId, { events: [], damaged: [], noteCount: noteIds.length }]),
   );
   for (const part of chunk([...contactByNote.keys()], HUBSPOT_BATCH_SIZE)) {
-    const response = await connection.call('notes.batch.read', (client) =>
-      client.crm.objects.notes.batchApi.read({ inputs: part.map((id) => ({ id })), properties: ['hs_note_body'], propertiesWithHistory: [] }),
-    );
+    const response = await connection.call('notes.batch.read', async (client) => {
+      const answer = await client.crm.objects.notes.batchApi.read({ inputs: part.map((id) => ({ id })), properties: ['hs_note_body'], propertiesWithHistory: [] });
+      failOnUnreadInputs(answer, 'notes.batch.read');
+      return answer;
+    });
     // Notes deleted since the association read come back as errors of a 207: they are gone, skip them.
     for (const note of response.results) {
       const content = readNote(note.properties['hs_note_body']);
