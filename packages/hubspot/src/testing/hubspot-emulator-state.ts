@@ -156,6 +156,22 @@ export class HubSpotEmulatorState {
     this.#write('contacts', record.id, { [name]: value }, options);
   }
 
+  /**
+   * Creates a contact as a HubSpot user would (history signed `CRM_UI` unless `options.source` says
+   * otherwise, e.g. `{ sourceType: 'IMPORT' }` or `{ sourceType: 'FORM' }`). Returns its id.
+   */
+  createContact(properties: Record<string, string>, options: TamperOptions = {}): string {
+    const definitions = this.store.definitionsOf('contacts');
+    const normalized: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(properties)) {
+      const result = normalizeValue(definitions.get(name), name, raw);
+      if ('problem' in result) throw new Error(`HubSpot emulator: ${result.problem.message}`);
+      normalized[name] = name === 'email' ? result.value.trim().toLowerCase() : result.value;
+    }
+    if (normalized['email'] && this.store.find('contacts', normalized['email'], 'email')) throw new Error(`HubSpot emulator: a contact with email ${normalized['email']} already exists`);
+    return this.store.create('contacts', normalized, options.source ?? userInterface).id;
+  }
+
   /** Deletes a contact and its associations for good. */
   deleteContact(contactId: string): void {
     this.store.purge(this.#record('contacts', contactId));

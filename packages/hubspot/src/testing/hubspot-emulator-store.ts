@@ -115,6 +115,12 @@ function zeroCounts(): HubSpotWriteCounts {
   };
 }
 
+/** A change the store made, as webhook senders observe it (after the write). */
+export type HubSpotStoreChange =
+  | { kind: 'created'; record: StoredRecord; source: HubSpotWriteSource; timestamp: string }
+  | { kind: 'updated'; record: StoredRecord; source: HubSpotWriteSource; timestamp: string; properties: Array<{ name: string; value: string }> }
+  | { kind: 'purged'; record: StoredRecord; timestamp: string };
+
 export interface HubSpotStoreOptions {
   now: () => number;
   subscriptionDefinitions: HubSpotSubscriptionDefinition[];
@@ -135,6 +141,8 @@ export class HubSpotStore {
   /** Emails erased with `gdpr-delete` (HubSpot blocklists them). */
   readonly gdprDeletedEmails = new Set<string>();
   writes: HubSpotWriteCounts = zeroCounts();
+  /** Observers of record changes (the webhook sender). */
+  readonly listeners = new Set<(change: HubSpotStoreChange) => void>();
   readonly #nextIds = new Map<HubSpotObjectType, number>();
   #lastTimestamp = 0;
 
@@ -225,6 +233,7 @@ export class HubSpotStore {
     }
     if (type === 'contacts') this.writes.contactsCreated += 1;
     else this.writes.notesCreated += 1;
+    for (const listener of this.listeners) listener({ kind: 'created', record, source, timestamp });
     return record;
   }
 
@@ -232,6 +241,7 @@ export class HubSpotStore {
   update(record: StoredRecord, values: Record<string, string>, source: HubSpotWriteSource): number {
     const timestamp = this.timestamp();
     let changed = 0;
+    const properties: Array<{ name: string; value: string }> = [];
     for (const [name, value] of Object.entries(values)) {
       const current = this.value(record, name) ?? '';
       if (current === value) continue;
@@ -239,7 +249,9 @@ export class HubSpotStore {
       versions.push({ value, timestamp, ...source });
       record.history.set(name, versions);
       changed += 1;
+      properties.push({ name, value });
     }
+    if (changed > 0) for (const listener of this.listeners) listener({ kind: 'updated', record, source, timestamp, properties });
     if (changed > 0) {
       record.updatedAt = timestamp;
       this.writes.propertyValuesChanged += changed;
@@ -260,6 +272,10 @@ export class HubSpotStore {
   /** Removes a record and its associations for good (GDPR delete, tamper helpers). */
   purge(record: StoredRecord): void {
     this.recordsOf(record.objectType).delete(record.id);
+    if (this.listeners.size > 0) {
+      const timestamp = this.timestamp();
+      for (const listener of this.listeners) listener({ kind: 'purged', record, timestamp });
+    }
     for (const [key, association] of this.associations) {
       if ((association.fromType === record.objectType && association.fromId === record.id) || (association.toType === record.objectType && association.toId === record.id)) {
         this.associations.delete(key);

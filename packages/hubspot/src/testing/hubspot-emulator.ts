@@ -18,6 +18,7 @@ import { HubSpotRateLimiter, type HubSpotRateLimitSettings } from './hubspot-emu
 import { HubSpotEmulatorState } from './hubspot-emulator-state';
 import { HubSpotStore, type HubSpotSubscriptionDefinition } from './hubspot-emulator-store';
 import { registerSubscriptionRoutes } from './hubspot-emulator-subscriptions';
+import { HubSpotWebhookSender, type HubSpotEmulatorWebhookSettings } from './hubspot-emulator-webhooks';
 
 /** Settings of a local HubSpot. Every field is optional; the defaults behave like a Professional account's private app. */
 export interface HubSpotEmulatorOptions {
@@ -41,6 +42,8 @@ export interface HubSpotEmulatorOptions {
   portalId?: number;
   /** Id of the app whose token writes, recorded as `sourceId` of `INTEGRATION` history entries. Default "1234567". */
   appId?: string;
+  /** Webhook settings of the app (target URL, client secret, subscriptions); also settable later with `emulator.webhooks.configure`. */
+  webhooks?: HubSpotEmulatorWebhookSettings;
 }
 
 /** A running local HubSpot. */
@@ -53,6 +56,8 @@ export interface HubSpotEmulator {
   readonly faults: FaultInjector;
   /** The backend read path: what the account holds, read without HTTP or an adapter. */
   readonly state: HubSpotEmulatorState;
+  /** Webhooks sent when contacts change (configure a target URL first), with every delivery kept for replay. */
+  readonly webhooks: HubSpotWebhookSender;
   /** Empties the account (records, custom properties, statuses), the call log, the rate windows and the faults. */
   reset(): void;
   close(): Promise<void>;
@@ -143,20 +148,26 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
     },
   });
   faults = server.faults;
+  const webhooks = new HubSpotWebhookSender(store, { portalId: context.portalId, appId: context.integrationSource.sourceId! }, options.webhooks);
 
   return {
     url: server.url,
     calls: server.calls,
     faults: server.faults,
     state,
+    webhooks,
     reset() {
+      webhooks.reset();
       store.reset();
       limiter?.reset();
       server.clearCalls();
       server.faults.reset();
       if (options.faults) server.faults.set(options.faults);
     },
-    close: () => server.close(),
+    async close() {
+      await webhooks.close();
+      await server.close();
+    },
   };
 }
 

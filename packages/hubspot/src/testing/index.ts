@@ -18,3 +18,6 @@ export type { HubSpotRateLimitSettings } from './hubspot-emulator-rate-limits';
 export type { HubSpotErrorBody, HubSpotErrorDetail, HubSpotStandardError } from './hubspot-emulator-errors';
 export { FaultInjector } from '@optintrail/emulator-kit';
 export type { FaultKind, FaultSettings, RecordedCall } from '@optintrail/emulator-kit';
+export { HubSpotWebhookSender } from './hubspot-emulator-webhooks';
+export type { HubSpotEmulatorWebhookSettings, HubSpotEmulatorWebhookSubscription, HubSpotWebhookDelivery } from './hubspot-emulator-webhooks';
+export type { HubSpotStoreChange } from './hubspot-emulator-store';
