@@ -14,3 +14,11 @@ export { LEGAL_BASIS_BY_LAWFUL_BASIS, subscriptionStatusRequests } from './hubsp
 export type { HubSpotLegalBasis, HubSpotStatusRequest, HubSpotSubscriptionMapping } from './hubspot-subscriptions';
 export { DEFAULT_HUBSPOT_DATA_PROPERTIES } from './hubspot-rectify';
 export type { HubSpotRectifySettings } from './hubspot-rectify';
+export { createHubSpotWebhookHandler, createHubSpotWebhookParser, readHubSpotWebhookEvents, HUBSPOT_CAPTURE_NAMESPACE } from './hubspot-webhooks';
+export type { HubSpotWebhookEvent, HubSpotWebhookHandlerSettings, HubSpotWebhookSettings } from './hubspot-webhooks';
+export { createHubSpotWebhookVerifier, hubSpotSignatureV3, hubSpotSignedUri, HUBSPOT_SIGNATURE_MAX_AGE_MS } from './hubspot-webhook-signature';
+export type { HubSpotWebhookVerifierSettings } from './hubspot-webhook-signature';
+export { DEFAULT_HUBSPOT_FIELD_NAMES, hubSpotActor, hubSpotSource, sourceKindOf } from './hubspot-change-sources';
+export type { HubSpotChangeOrigin } from './hubspot-change-sources';
+export { backfillHubSpot, hubSpotBackfillSubjects, HUBSPOT_BACKFILL_NAMESPACE } from './hubspot-backfill';
+export type { HubSpotBackfillSettings } from './hubspot-backfill';
