@@ -1,4 +1,5 @@
 import {
+  rectificationEvent,
   appendEvents,
   assembleTrail,
   chunk,
@@ -596,18 +597,8 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     const email = normalizeEmail(subject.email);
     const trail = await pull({ email });
     if (!trail) throw new ValidationError([{ path: 'subject', reason: 'has no trail in this audience; push one before rectifying it' }], 'Cannot rectify');
-    const previous = foldTrail(trail).fields[request.field]?.value;
-    const rectified = appendEvents(trail, [
-      {
-        subject: email,
-        at: request.at,
-        type: 'data.rectified',
-        source: { kind: request.actor?.kind === 'subject' ? 'subject' : request.actor?.kind === 'staff' ? 'crm-user' : 'api', name: 'Rectification request' },
-        fields: [{ name: request.field, value: request.value, ...(previous !== undefined ? { previousValue: previous } : {}) }],
-        reason: request.reason,
-        ...(request.actor ? { actor: request.actor } : {}),
-      },
-    ]);
+    // Core's rule: a reason and an actor are required, an erased trail cannot be rectified.
+    const rectified = appendEvents(trail, [rectificationEvent(trail, request)]);
     const report = await push([rectified]);
     const failure = report.failures[0];
     if (failure) throw new CrmApiError({ adapter: MAILCHIMP_ADAPTER_ID, operation: 'rectify', message: failure.reason, vendorCode: failure.vendorCode, isRetryable: failure.kind === 'vendor' });
