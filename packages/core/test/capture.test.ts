@@ -90,6 +90,25 @@ describe('applyCapturedChanges', () => {
     expect(trails.get('ann@example.com')).toEqual(ann);
   });
 
+  it('keeps only the changed fields of a snapshot event, with their previous values', async () => {
+    const { adapter, trails } = memoryAdapter();
+    const snapshot = (externalId: string, at: string, firstName: string, lastName: string): CapturedChange => ({
+      subject: 'ann@example.com',
+      externalId,
+      onlyChangedFields: true,
+      event: { at, type: 'data.updated', source: { kind: 'subject', name: 'Profile page' }, fields: [{ name: 'firstName', value: firstName }, { name: 'lastName', value: lastName }] },
+    });
+    await applyCapturedChanges(adapter, [snapshot('p1', '2024-03-01T00:00:00Z', 'Ann', 'Lee')], { namespace: 'test' });
+    await applyCapturedChanges(adapter, [snapshot('p2', '2024-03-02T00:00:00Z', 'Ann', 'Smith')], { namespace: 'test' });
+    const unchanged = await applyCapturedChanges(adapter, [snapshot('p3', '2024-03-03T00:00:00Z', 'Ann', 'Smith')], { namespace: 'test' });
+    expect(unchanged.eventsWritten).toBe(0);
+    const events = trails.get('ann@example.com')!.events;
+    expect(events.map((event) => event.fields)).toEqual([
+      [{ name: 'firstName', value: 'Ann' }, { name: 'lastName', value: 'Lee' }],
+      [{ name: 'lastName', value: 'Smith', previousValue: 'Lee' }],
+    ]);
+  });
+
   it('reports a change the model refuses as a failure that will not pass on retry', async () => {
     const { adapter, trails } = memoryAdapter();
     const bad = change('ann@example.com', 'x');

@@ -21,9 +21,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CrmAdapter, PushFailure, PushOptions } from '../adapter';
 import { CrmApiError, OptinTrailError, ValidationError, TrailIntegrityError } from '../errors';
-import type { ProvenanceEventInput } from '../model/event';
+import type { ProvenanceEventInput, Trail } from '../model/event';
 import { createEventId } from '../model/event-id';
 import { normalizeEmail } from '../model/subject';
+import { foldTrail } from '../state/subject-state';
 import { appendEvents, createTrail, newEventsOnly, type RandomBytes } from '../trail/trail';
 import { isRetryableError } from '../sync/retry';
 
@@ -62,6 +63,12 @@ export interface CapturedChange {
    */
   externalId: string;
   event: CapturedEventInput;
+  /**
+   * For data events built from a full snapshot (Mailchimp's `profile` sends every merge field, not
+   * the changed ones): fields the trail already holds with the same value are dropped (the event too
+   * when none is left), and `previousValue` is filled from the trail.
+   */
+  onlyChangedFields?: boolean;
 }
 
 /** What a notification held besides events, for the caller to act on or log. Holds no personal values except the emails of `subject-changed`. */
@@ -206,9 +213,11 @@ export interface CaptureReport {
 export async function applyCapturedChanges(adapter: CrmAdapter, changes: readonly CapturedChange[], options: ApplyCapturedChangesOptions): Promise<CaptureReport> {
   const locks = options.locks ?? defaultLocks(adapter);
   const bySubject = new Map<string, Array<ProvenanceEventInput & { id: string }>>();
+  const snapshots = new Set<string>();
   for (const change of changes) {
     const subject = normalizeEmail(change.subject);
     const id = capturedEventId(options.namespace, change.externalId, change.event.at);
+    if (change.onlyChangedFields) snapshots.add(id);
     const list = bySubject.get(subject) ?? [];
     // The same change twice in one delivery is one event.
     if (!list.some((input) => input.id === id)) list.push({ ...change.event, id, subject });
@@ -221,8 +230,9 @@ export async function applyCapturedChanges(adapter: CrmAdapter, changes: readonl
     try {
       await locks.run(subject, async () => {
         const trail = (await adapter.pull({ email: subject })) ?? createTrail(subject);
-        const fresh = newEventsOnly(trail, inputs);
-        report.duplicates += inputs.length - fresh.length;
+        const unseen = newEventsOnly(trail, inputs);
+        report.duplicates += inputs.length - unseen.length;
+        const fresh = snapshots.size > 0 ? keepChangedFields(trail, unseen, snapshots) : unseen;
         if (fresh.length === 0) return;
         const appended = appendEvents(trail, fresh, options.randomBytes ? { randomBytes: options.randomBytes } : {});
         const pushed = await adapter.push([appended], options.pushOptions);
@@ -235,6 +245,30 @@ export async function applyCapturedChanges(adapter: CrmAdapter, changes: readonl
     }
   }
   return report;
+}
+
+/** Drops, from snapshot events, the fields whose value the trail already holds; fills their previous values. */
+function keepChangedFields<T extends ProvenanceEventInput & { id: string }>(trail: Trail, inputs: T[], snapshots: ReadonlySet<string>): T[] {
+  if (!inputs.some((input) => snapshots.has(input.id))) return inputs;
+  const fields = foldTrail(trail).fields;
+  const kept: T[] = [];
+  for (const input of inputs) {
+    if (!snapshots.has(input.id) || !input.fields) {
+      kept.push(input);
+      continue;
+    }
+    const changed = input.fields
+      .filter((field) => {
+        const current = fields[field.name];
+        return !current || current.erased || current.value !== field.value;
+      })
+      .map((field) => {
+        const current = fields[field.name];
+        return field.previousValue === undefined && current && !current.erased && current.value !== undefined ? { ...field, previousValue: current.value } : field;
+      });
+    if (changed.length > 0) kept.push({ ...input, fields: changed });
+  }
+  return kept;
 }
 
 class CapturePushError extends Error {
