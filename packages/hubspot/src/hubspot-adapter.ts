@@ -1,5 +1,6 @@
 import {
   chunk,
+  CrmApiError,
   planWrite,
   encodeSummaryFields,
   normalizeEmail,
@@ -385,7 +386,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
       const written = plan.filter((item) => !failedSubjects.has(item.trail.subject));
       const created = new Map<string, string>();
       const eventFailures = new Map<string, { reason: string; kind: PushFailure['kind']; vendorCode?: string }>();
-      const noteInputs: Array<{ eventId: string; input: { properties: Record<string, string>; associations: unknown[]; objectWriteTraceId: string } }> = [];
+      const noteInputs: Array<{ eventId: string; contactId: string; input: { properties: Record<string, string>; associations: unknown[]; objectWriteTraceId: string } }> = [];
       for (const item of written) {
         const contactId = contactIds.get(item.trail.subject)!;
         for (const event of item.newEvents) {
@@ -398,6 +399,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
           }
           noteInputs.push({
             eventId: event.id,
+            contactId,
             input: {
               properties: { hs_note_body: body, hs_timestamp: event.at },
               associations: [{ to: { id: contactId }, types: [NOTE_TO_CONTACT_ASSOCIATION] }],
@@ -408,22 +410,46 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
       }
       // In order, one call after the other: if the process dies midway, each subject's stored notes are
       // still the first events of its trail, which the next push can extend.
+      // Creating a note is not idempotent: a call that got no answer (or a 5xx) may have been stored
+      // anyway, so the contacts' notes are read back and only the missing ones are sent again.
       for (const part of chunk(noteInputs, HUBSPOT_BATCH_SIZE)) {
-        try {
-          const response = await connection.call('notes.batch.create', (client) =>
-            client.crm.objects.notes.batchApi.create({ inputs: part.map((note) => note.input) as never }),
-          );
-          for (const result of response.results) {
-            const eventId = result.objectWriteTraceId ?? eventIdOfNote(result.properties['hs_note_body']);
-            if (eventId) created.set(eventId, result.id);
-          }
-          for (const error of (response as { errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> }).errors ?? []) {
-            for (const eventId of error.context?.['objectWriteTraceId'] ?? []) {
-              eventFailures.set(eventId, { reason: `HubSpot did not save the note: ${error.message ?? 'unknown error'}`, kind: 'vendor', ...(error.category ? { vendorCode: error.category } : {}) });
+        let pending = part;
+        for (let round = 1; pending.length > 0; round += 1) {
+          try {
+            const response = await connection.callOnce('notes.batch.create', (client) =>
+              client.crm.objects.notes.batchApi.create({ inputs: pending.map((note) => note.input) as never }),
+            );
+            for (const result of response.results) {
+              const eventId = result.objectWriteTraceId ?? eventIdOfNote(result.properties['hs_note_body']);
+              if (eventId) created.set(eventId, result.id);
+            }
+            for (const error of (response as { errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> }).errors ?? []) {
+              for (const eventId of error.context?.['objectWriteTraceId'] ?? []) {
+                eventFailures.set(eventId, { reason: `HubSpot did not save the note: ${error.message ?? 'unknown error'}`, kind: 'vendor', ...(error.category ? { vendorCode: error.category } : {}) });
+              }
+            }
+            pending = [];
+          } catch (error) {
+            const unsure = CrmApiError.isInstance(error) && (error.status === undefined || error.status >= 500);
+            const fail = (cause: unknown) => {
+              for (const note of pending) eventFailures.set(note.eventId, { reason: message(cause), kind: 'vendor', ...(vendorCodeOf(cause) ? { vendorCode: vendorCodeOf(cause)! } : {}) });
+              pending = [];
+            };
+            if (!unsure || round >= MAX_NOTE_ROUNDS) {
+              fail(error);
+              continue;
+            }
+            try {
+              const timelines = await readTimelines(connection, [...new Set(pending.map((note) => note.contactId))]);
+              const wanted = new Set(pending.map((note) => note.eventId));
+              for (const timeline of timelines.values()) {
+                for (const { event, noteId } of timeline.events) if (wanted.has(event.id)) created.set(event.id, noteId);
+              }
+              pending = pending.filter((note) => !created.has(note.eventId));
+            } catch {
+              fail(error);
             }
           }
-        } catch (error) {
-          for (const note of part) eventFailures.set(note.eventId, { reason: message(error), kind: 'vendor', ...(vendorCodeOf(error) ? { vendorCode: vendorCodeOf(error)! } : {}) });
         }
       }
 
@@ -579,6 +605,9 @@ type HubSpotBatchError = { message?: string; category?: string; context?: Record
 function batchErrors(response: unknown): HubSpotBatchError[] {
   return (response as { errors?: HubSpotBatchError[] }).errors ?? [];
 }
+
+/** Rounds of "create, read back what is unsure, create what is missing" before a note is reported failed. */
+const MAX_NOTE_ROUNDS = 3;
 
 function subscriptionFailure(request: HubSpotStatusRequest, eventId: string, reason: string, vendorCode?: string): PushFailure {
   return {

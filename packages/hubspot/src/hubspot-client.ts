@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import {
+  CrmApiError,
   createApiCallRunner,
   createRateLimiter,
   createUnlimitedRateLimiter,
@@ -55,6 +56,12 @@ export interface HubSpotConnection {
   readonly runner: ApiCallRunner;
   /** Runs one SDK call: paced, timed out, retried, errors turned into `CrmApiError`. */
   call<T>(operation: string, call: (client: Client) => Promise<T>): Promise<T>;
+  /**
+   * Like `call`, for writes HubSpot cannot recognise when sent twice (creating notes): only a 429,
+   * answered before any work, is retried. No answer or a 5xx may have been stored anyway; it is
+   * thrown, for the caller to read back what is there before writing again.
+   */
+  callOnce<T>(operation: string, call: (client: Client) => Promise<T>): Promise<T>;
   /** A raw JSON call through `client.apiRequest`, for endpoints the SDK 13.5 does not wrap (subscriptions v4). */
   request<T>(operation: string, options: { method: string; path: string; body?: unknown }): Promise<T>;
 }
@@ -115,18 +122,35 @@ export function createHubSpotConnection(settings: HubSpotConnectionSettings): Hu
       : isRateLimiter(settings.rateLimit)
         ? settings.rateLimit
         : createRateLimiter(limiterSettings(settings.rateLimit));
-  const runner = createApiCallRunner({
+  const anyRunner = createApiCallRunner({
     adapter: HUBSPOT_ADAPTER_ID,
     limiter,
     ...(settings.retry ? { retry: settings.retry } : {}),
     toError: (error, operation) => toHubSpotError(error, operation, secrets),
   });
+  const onceRunner = createApiCallRunner({
+    adapter: HUBSPOT_ADAPTER_ID,
+    limiter,
+    retry: { ...settings.retry, isRetryable: (error) => CrmApiError.isInstance(error) && error.isRetryable && error.status === 429 },
+    toError: (error, operation) => toHubSpotError(error, operation, secrets),
+  });
+  // One count for both, as HubSpot counts them.
+  const runner: ApiCallRunner = {
+    run: (operation, call) => anyRunner.run(operation, call),
+    get calls() {
+      return anyRunner.calls + onceRunner.calls;
+    },
+    get retries() {
+      return anyRunner.retries + onceRunner.retries;
+    },
+  };
   const timeoutMs = settings.timeoutMs ?? 60_000;
 
   return {
     client,
     runner,
     call: (operation, call) => runner.run(operation, () => withTimeout(call(client), timeoutMs)),
+    callOnce: (operation, call) => onceRunner.run(operation, () => withTimeout(call(client), timeoutMs)),
     request: <T>(operation: string, options: { method: string; path: string; body?: unknown }) =>
       runner.run(operation, () =>
         withTimeout(
