@@ -47,6 +47,24 @@ describe('writeBackfill', () => {
     expect(result.kind === 'reminder' && result.strength).toBe('no-proof');
   });
 
+  it('keeps the given order for changes of the same instant (a grant, then its withdrawal)', async () => {
+    const { adapter, trails } = memoryAdapter();
+    for (let run = 0; run < 8; run += 1) {
+      const subject = `same-${run}@example.com`;
+      const at = '2022-01-01T00:00:00Z';
+      const consent = { purpose: 'newsletter', channel: 'email' as const, source: { kind: 'web-form' as const, name: 'Form' }, proof: { ip: '192.0.2.1' } };
+      await writeBackfill(
+        adapter,
+        [{ subject, hasTrail: false, changes: [
+          { subject, externalId: `${run}:given`, event: { at, type: 'consent.given', ...consent } },
+          { subject, externalId: `${run}:withdrawn`, event: { at, type: 'consent.withdrawn', ...consent } },
+        ] }],
+        { namespace: 'order' },
+      );
+      expect(foldTrail(trails.get(subject)!).consents[0]!.status).toBe('withdrawn');
+    }
+  });
+
   it('skips contacts the CRM knows nothing about, isolates bad data, and writes nothing on a dry run', async () => {
     const { adapter, trails } = memoryAdapter();
     const bad = importedOptIn('bad@example.com');

@@ -139,6 +139,7 @@ function newTrail(item: BackfillSubject, options: BackfillOptions): Trail {
     seen.add(id);
     inputs.push({ ...change.event, id, subject });
   }
-  inputs.sort((left, right) => new Date(left.at).getTime() - new Date(right.at).getTime() || left.id.localeCompare(right.id));
+  // Stable: changes of the same instant keep the order the adapter gave them (a grant, then its withdrawal).
+  inputs.sort((left, right) => new Date(left.at).getTime() - new Date(right.at).getTime());
   return buildTrail(subject, inputs, options.randomBytes ? { randomBytes: options.randomBytes } : {});
 }

@@ -225,8 +225,9 @@ export async function applyCapturedChanges(adapter: CrmAdapter, changes: readonl
   }
   const report: CaptureReport = { subjects: bySubject.size, eventsWritten: 0, duplicates: 0, failures: [] };
   for (const [subject, inputs] of bySubject) {
-    // Recorded in the order the changes happened: a trail's order is the order facts were learnt.
-    inputs.sort((left, right) => new Date(left.at).getTime() - new Date(right.at).getTime() || left.id.localeCompare(right.id));
+    // Recorded in the order the changes happened; changes of the same instant keep the order the
+    // parser gave them (a grant before the withdrawal that follows it). The sort is stable.
+    inputs.sort((left, right) => new Date(left.at).getTime() - new Date(right.at).getTime());
     try {
       await locks.run(subject, async () => {
         const trail = (await adapter.pull({ email: subject })) ?? createTrail(subject);
