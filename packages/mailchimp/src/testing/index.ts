@@ -10,3 +10,8 @@ export type { MergeValue, MergeAddress, MergeFieldType, StoredMergeField } from 
 export type { BatchOperationResult, BatchStatus } from './mailchimp-batch-queue';
 export type { MailchimpProblemBody, MailchimpFieldError } from './mailchimp-problem';
 export type { FaultSettings, RecordedCall } from '@optintrail/emulator-kit';
+export { MailchimpWebhookSender, MAILCHIMP_WEBHOOK_EVENTS, MAILCHIMP_WEBHOOK_SOURCES } from './mailchimp-emulator-webhooks';
+export type { MailchimpWebhookDelivery, MailchimpWebhookEventType, MailchimpWebhookSenderOptions, MailchimpWebhookSource, StoredWebhook } from './mailchimp-emulator-webhooks';
+export { MailchimpAudienceActivity } from './mailchimp-emulator-activity';
+export type { MailchimpActivityRecord, SignupInput } from './mailchimp-emulator-activity';
+export type { MailchimpChangeOrigin, MailchimpMemberChange } from './mailchimp-emulator-store';

@@ -106,9 +106,25 @@ const MEMBER_EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const EVENT_NAME_PATTERN = /^[A-Za-z0-9_-]{2,30}$/;
 const DEFAULT_PERMISSIONS = ['Email', 'Direct Mail', 'Customized Online Advertising'];
 
+/** Who made a member change: the API, a user of the Mailchimp app (admin), the subscriber (user), or Mailchimp itself. */
+export type MailchimpChangeOrigin = 'api' | 'admin' | 'user' | 'system';
+
+/** A member change, as the webhook sender observes it. `before` is a copy taken before the write (undefined for a new member). */
+export interface MailchimpMemberChange {
+  kind: 'written' | 'archived' | 'deleted';
+  listId: string;
+  member: StoredMember;
+  before: Pick<StoredMember, 'email_address' | 'status' | 'merge_fields'> | undefined;
+  origin: MailchimpChangeOrigin;
+}
+
 /** The emulator's in-memory Mailchimp account: audiences, their fields, members, notes and events. */
 export class MailchimpStore {
   readonly lists = new Map<string, StoredList>();
+  /** Observers of member changes (the webhook sender). */
+  readonly memberListeners = new Set<(change: MailchimpMemberChange) => void>();
+  /** Who the writes being made come from; API routes leave it at `api`. */
+  origin: MailchimpChangeOrigin = 'api';
   #nextWebId = 1000;
   #nextNoteId = 1;
   #listBlueprints = new Map<string, { name: string; options: CreateListOptions }>();
@@ -125,6 +141,21 @@ export class MailchimpStore {
   }
 
   /** Empties every audience back to how `createList` made it (same ids). */
+  /** Runs `write` as a change made by `origin` (the app's UI, the subscriber, Mailchimp itself). */
+  as<T>(origin: MailchimpChangeOrigin, write: () => T): T {
+    const previous = this.origin;
+    this.origin = origin;
+    try {
+      return write();
+    } finally {
+      this.origin = previous;
+    }
+  }
+
+  #notify(kind: MailchimpMemberChange['kind'], listId: string, member: StoredMember, before: MailchimpMemberChange['before']): void {
+    for (const listener of this.memberListeners) listener({ kind, listId, member, before, origin: this.origin });
+  }
+
   reset(): void {
     for (const [id, blueprint] of this.#listBlueprints) this.lists.set(id, this.#freshList(id, blueprint.name, blueprint.options));
     this.#nextNoteId = 1;
@@ -262,6 +293,7 @@ export class MailchimpStore {
 
     const now = this.now();
     const before = existing ? fingerprint(existing) : undefined;
+    const observed = this.memberListeners.size > 0 && existing ? { email_address: existing.email_address, status: existing.status, merge_fields: structuredClone(existing.merge_fields) } : undefined;
     const member = existing ?? this.#newMember(list, hash, email!, now);
     if (!existing) list.members.set(hash, member);
     if (nextStatus !== undefined) member.status = nextStatus;
@@ -279,7 +311,10 @@ export class MailchimpStore {
     if (input.interests && typeof input.interests === 'object') Object.assign(member.interests, input.interests);
     if (Array.isArray(input.tags) && !existing) member.tags = input.tags.filter((tag): tag is string => typeof tag === 'string');
     // A write that changes nothing leaves last_changed alone (since_last_changed stays meaningful).
-    if (before === undefined || before !== fingerprint(member)) member.last_changed = now;
+    if (before === undefined || before !== fingerprint(member)) {
+      member.last_changed = now;
+      this.#notify('written', listId, member, observed);
+    }
     return { member, created: treatAsNew };
   }
 
@@ -313,8 +348,10 @@ export class MailchimpStore {
 
   archiveMember(listId: string, pathKey: string): void {
     const member = this.member(listId, pathKey);
+    const before = { email_address: member.email_address, status: member.status, merge_fields: member.merge_fields };
     member.status = 'archived';
     member.last_changed = this.now();
+    this.#notify('archived', listId, member, before);
   }
 
   /** delete-permanent: the member, its notes and events are gone, and the address can't be re-imported. */
@@ -323,6 +360,7 @@ export class MailchimpStore {
     const member = this.member(listId, pathKey);
     list.members.delete(member.id);
     list.forgotten.add(member.id);
+    this.#notify('deleted', listId, member, { email_address: member.email_address, status: member.status, merge_fields: member.merge_fields });
   }
 
   // ---- events and notes ---------------------------------------------------------------------

@@ -7,6 +7,8 @@ import {
   type RecordedCall,
 } from '@optintrail/emulator-kit';
 import { MailchimpBatchQueue, type BatchOperation, type BatchOperationResult } from './mailchimp-batch-queue';
+import { MailchimpAudienceActivity } from './mailchimp-emulator-activity';
+import { MailchimpWebhookSender, type MailchimpWebhookSenderOptions } from './mailchimp-emulator-webhooks';
 import { BATCH_OPERATION_HEADER, buildMailchimpRoutes } from './mailchimp-emulator-routes';
 import { createEmulatorState, type MailchimpEmulatorState } from './mailchimp-emulator-state';
 import { MailchimpStore, type CreateListOptions } from './mailchimp-emulator-store';
@@ -34,6 +36,8 @@ export interface MailchimpEmulatorOptions {
   faults?: FaultSettings;
   /** The emulator's clock in milliseconds (for `last_changed`, timestamps, batch timing). Default `Date.now`. */
   now?: () => number;
+  /** Delivery of list webhooks (attempts, delay between them). */
+  webhooks?: MailchimpWebhookSenderOptions;
 }
 
 /** A running Mailchimp Marketing API v3 emulator on 127.0.0.1. */
@@ -54,6 +58,10 @@ export interface MailchimpEmulator {
   readonly faults: FaultInjector;
   /** The backend's read path and tamper helpers. */
   readonly state: MailchimpEmulatorState;
+  /** List webhooks registered through the API, fired when members change; every delivery kept for replay. */
+  readonly webhooks: MailchimpWebhookSender;
+  /** Changes made inside Mailchimp: by a team member (admin), the subscriber (user), or Mailchimp itself. */
+  readonly activity: MailchimpAudienceActivity;
   /** The most simultaneous requests seen so far (429s included). */
   readonly peakConnections: number;
   /** Creates an audience and returns its list id. */
@@ -128,6 +136,10 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions =
   let faultInjector: FaultInjector | undefined;
   const faults = () => faultInjector!;
   const router = buildMailchimpRoutes({ store, batches, faults });
+  const webhooks = new MailchimpWebhookSender(store, options.webhooks);
+  const activity = new MailchimpAudienceActivity(store, webhooks);
+  webhooks.registerRoutes(router);
+  activity.registerRoutes(router);
 
   async function dispatch(request: EmulatorRequest): Promise<EmulatorResponse> {
     try {
@@ -184,6 +196,8 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions =
     },
     faults: server.faults,
     state: createEmulatorState(store),
+    webhooks,
+    activity,
     get peakConnections() {
       return peakConnections;
     },
@@ -210,6 +224,8 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions =
       paused = null;
       store.reset();
       batches.reset();
+      webhooks.reset();
+      activity.reset();
       server.clearCalls();
       server.faults.reset();
       peakConnections = 0;
@@ -217,6 +233,7 @@ export async function startMailchimpEmulator(options: MailchimpEmulatorOptions =
     async close() {
       paused?.release();
       batches.reset();
+      await webhooks.close();
       await server.close();
     },
   };
