@@ -13,3 +13,9 @@ export type { MailchimpFieldKey, MailchimpFieldDefinition, MailchimpBookkeepingK
 export { toMailchimpError, MAILCHIMP_ADAPTER_ID } from './mailchimp-error';
 export { memberEventName, memberEventFor, eventIdOfMemberEvent, noteBodiesFor, eventsFromNotes, MEMBER_EVENT_PREFIX } from './mailchimp-timeline';
 export { createConnectionLimiter } from './mailchimp-connection-limiter';
+export { createMailchimpWebhookHandler, createMailchimpWebhookParser, readMailchimpWebhook, registerMailchimpWebhooks, DEFAULT_MAILCHIMP_MERGE_FIELD_NAMES, MAILCHIMP_CAPTURE_NAMESPACE } from './mailchimp-webhooks';
+export type { MailchimpWebhookHandlerSettings, MailchimpWebhookOrigin, MailchimpWebhookPayload, MailchimpWebhookSettings, RegisteredMailchimpWebhook, RegisterMailchimpWebhooksSettings } from './mailchimp-webhooks';
+export { createMailchimpWebhookVerifier, mailchimpWebhookSignature, MAILCHIMP_SIGNATURE_MAX_AGE_MS } from './mailchimp-webhook-signature';
+export type { MailchimpWebhookVerifierSettings } from './mailchimp-webhook-signature';
+export { backfillMailchimp, mailchimpBackfillSubjects, MAILCHIMP_BACKFILL_NAMESPACE } from './mailchimp-backfill';
+export type { MailchimpBackfillSettings } from './mailchimp-backfill';
