@@ -16,6 +16,12 @@ export interface SalesforceConnectionSettings {
   limiter?: RateLimiter;
   /** Retries of retryable failures (5xx, locks, concurrency limits, dropped connections). */
   retry?: RetryOptions;
+  /**
+   * Milliseconds before a call with no answer counts as failed (and is retried: every write is an
+   * upsert on an External ID or an update by id, so sending it again is safe). Default 600,000,
+   * Salesforce's own REST timeout (jsforce alone would wait 30 minutes).
+   */
+  timeoutMs?: number;
 }
 
 /** One entry of a Composite answer. */
@@ -42,14 +48,16 @@ interface QueryPage<T> {
   nextRecordsUrl?: string;
 }
 
-/** jsforce's own retries are switched off: the adapter's runner retries, with backoff, once. */
-const NO_JSFORCE_RETRY = { retry: { maxRetries: 0 } } as never;
+/** Salesforce's REST timeout (FACTS.md: 10 min). */
+const DEFAULT_TIMEOUT_MS = 600_000;
 
 /** The calls the adapter makes, all through one runner (paced, retried, counted, errors normalised). */
 export class SalesforceClient {
   readonly connection: Connection;
   readonly version: string;
   readonly runner: ApiCallRunner;
+  /** jsforce's own retries are switched off (the runner retries, with backoff, once); its timeout is ours. */
+  readonly #requestOptions: never;
 
   constructor(settings: SalesforceConnectionSettings) {
     if (settings.connection) {
@@ -68,6 +76,7 @@ export class SalesforceClient {
     if (!(Number(this.version) >= 46)) {
       throw new ValidationError([{ path: 'apiVersion', reason: `is ${this.version}; sObject Collections upsert needs 46.0 or later (e.g. '62.0')` }], 'Cannot create the Salesforce adapter');
     }
+    this.#requestOptions = { retry: { maxRetries: 0 }, timeout: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS } as never;
     this.runner = createApiCallRunner({
       adapter: SALESFORCE_ADAPTER_ID,
       limiter: settings.limiter ?? createUnlimitedRateLimiter(),
@@ -91,7 +100,7 @@ export class SalesforceClient {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         },
-        NO_JSFORCE_RETRY,
+        this.#requestOptions,
       ),
     );
   }

@@ -1,0 +1,81 @@
+/**
+ * The Salesforce emulator as the shared fault suite sees it (@optintrail/adapter-test/fault-suite):
+ * each event must be one OptinTrail_Event__c record on the subject's Contact, read from the
+ * emulator's state, never through the adapter.
+ */
+import type { FaultSyncOptions, FaultTarget, RefusedSubjects } from '@optintrail/adapter-test/fault-suite';
+import { generateFaultTrails } from '@optintrail/adapter-test/fault-suite';
+import { decodeTimelineEntry, normalizeEmail } from '@optintrail/core';
+import { createSalesforceAdapter, salesforceSchemaNames } from '../src/index';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../src/testing/index';
+
+const names = salesforceSchemaNames();
+
+export interface SalesforceFaultTarget extends FaultTarget {
+  readonly emulator: SalesforceEmulator;
+  close(): Promise<void>;
+}
+
+/**
+ * Addresses longer than Contact.Email holds (80 characters): valid emails, refused by Salesforce for
+ * good with STRING_TOO_LONG on their own record of a batch.
+ */
+function overlongEmails(seed: number): RefusedSubjects {
+  const trails = generateFaultTrails({ count: 4, seed, prefix: `salesforce-refused-${'x'.repeat(60)}`, domain: 'refused.fault.example.org' });
+  return { trails, kinds: ['vendor'], reason: /STRING_TOO_LONG/ };
+}
+
+export async function createSalesforceFaultTarget(): Promise<SalesforceFaultTarget> {
+  const emulator = await startSalesforceEmulator();
+  // The event records of every contact, rebuilt only when the org changed (the suite asks per subject).
+  let index: { calls: number; bySubject: Map<string, string[]> } | undefined;
+  const eventsBySubject = () => {
+    if (index && index.calls === emulator.calls.length) return index.bySubject;
+    const subjectOf = new Map(emulator.state.records('Contact').map((contact) => [contact.Id, normalizeEmail(String(contact['Email'] ?? contact[names.subjectKey] ?? ''))]));
+    const bySubject = new Map<string, string[]>();
+    for (const row of emulator.state.records(names.eventObject)) {
+      const subject = subjectOf.get(String(row[names.event.parent])) ?? '';
+      // The id as stored in the payload, not only the External ID column: a copy under another key would show.
+      const id = decodeTimelineEntry(String(row[names.event.payload])).id;
+      bySubject.set(subject, [...(bySubject.get(subject) ?? []), id]);
+    }
+    index = { calls: emulator.calls.length, bySubject };
+    return bySubject;
+  };
+  return {
+    name: 'salesforce',
+    emulator,
+    createAdapter: ({ retry, timeoutMs }) =>
+      createSalesforceAdapter({ instanceUrl: emulator.url, accessToken: 'fault-suite-session', retry, timeoutMs, recordRetries: { delayMs: 1 } }),
+    faults: emulator.faults,
+    get calls() {
+      return emulator.calls;
+    },
+    reset() {
+      emulator.reset();
+      index = undefined;
+    },
+    storedEvents: (subject) => [{ place: names.eventObject, eventIds: eventsBySubject().get(subject) ?? [] }],
+    contactSubjects: () => emulator.state.records('Contact').map((contact) => normalizeEmail(String(contact['Email'] ?? ''))),
+    refusedSubjects: overlongEmails,
+    close: () => emulator.close(),
+  };
+}
+
+/** The CI run: every fault kind at once; per-record failures are UNABLE_TO_LOCK_ROW in Collections answers. */
+export const salesforceFaultOptions: FaultSyncOptions = {
+  trails: 1200,
+  seed: 7,
+  rates: { rateLimit: 0.03, serverError: 0.03, dropConnection: 0.02, timeout: 0.01, partialFailure: 0.02, latencyMs: [0, 2] },
+  timeoutMs: 400,
+};
+
+/** Answers up to 30% slower than the client waits: some land after the client gave up. */
+export const salesforceLostAnswerOptions: FaultSyncOptions = {
+  trails: 120,
+  seed: 25,
+  rates: { rateLimit: 0, serverError: 0, dropConnection: 0, timeout: 0, partialFailure: 0, latencyMs: [0, 260] },
+  timeoutMs: 200,
+  refused: 0,
+  pullsUnderFaults: 30,
+};
