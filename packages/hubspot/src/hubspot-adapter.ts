@@ -256,9 +256,12 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
         // The notes are the ground truth of what is stored; the head alone could be ahead of them after a crash.
         const timelines = await readTimelines(connection, withTrail.map(([, contact]) => contact.id));
         for (const [email, contact] of withTrail) {
-          const timeline = timelines.get(contact.id);
-          const eventIds = new Set((timeline?.events ?? []).map(({ event }) => event.id));
-          existing.set(email, { head: contact.head, ...(contact.length !== undefined ? { length: contact.length } : {}), eventIds });
+          const stored = (timelines.get(contact.id)?.events ?? []).map(({ event }) => event);
+          const eventIds = new Set(stored.map((event) => event.id));
+          // The head is written before the notes: after an interrupted push it is ahead of them, and
+          // the notes are what is stored. It only counts when the notes end where it says.
+          const storedHead = assembleTrail(email, stored).events.at(-1)?.hash ?? null;
+          existing.set(email, storedHead === contact.head ? { head: contact.head, ...(contact.length !== undefined ? { length: contact.length } : {}), eventIds } : { head: null, eventIds });
         }
       }
       return existing;
