@@ -25,6 +25,7 @@ import type { SalesforceObjectDefinition } from './salesforce-schema';
 import { SoqlError, formatSoqlErrorMessage, parseSoql, type SoqlQuery } from './salesforce-soql';
 import { executeSoql, type SoqlDataSource } from './salesforce-soql-evaluator';
 import { createCustomField, createCustomObject, toolingObjects, toolingRows } from './salesforce-tooling';
+import { sessionUserInfo } from './salesforce-userinfo';
 
 /** Options of `startSalesforceEmulator`. Every one has a default that makes a working org. */
 export interface SalesforceEmulatorOptions {
@@ -645,6 +646,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     if (!token || expiredTokens.has(token) || (validTokens && !validTokens.has(token))) {
       return json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
+    // OpenID Connect userinfo on the instance: who the session is (not counted against the API allowance).
+    if (request.method === 'GET' && request.path === '/services/oauth2/userinfo') return json(200, sessionUserInfo(org, server.url));
     const version = versionMatch ? Number(`${versionMatch[1]}.${versionMatch[2]}`) : Number.NaN;
     if (!versionMatch || version > Number(latestVersion) || version < MIN_VERSION) {
       return json(404, [{ errorCode: 'NOT_FOUND', message: NOT_FOUND_MESSAGE }]);
