@@ -7,3 +7,8 @@ export type { SalesforceSchemaNames, SalesforceFieldPlan } from './salesforce-sc
 export { consentKey, contactPointType } from './salesforce-consent-interop';
 export { DEFAULT_SALESFORCE_DATA_FIELDS } from './salesforce-rectify';
 export type { SalesforceRectifySettings } from './salesforce-rectify';
+export { pollSalesforceChanges, encodeSalesforceCursor, decodeSalesforceCursor, SALESFORCE_CAPTURE_NAMESPACE } from './salesforce-change-poller';
+export type { SalesforceChangePollResult, SalesforceChangePollSettings, SalesforceNativeHistorySettings } from './salesforce-change-poller';
+export { backfillSalesforce, salesforceBackfillSubjects, SALESFORCE_BACKFILL_NAMESPACE } from './salesforce-backfill';
+export type { SalesforceBackfillSettings } from './salesforce-backfill';
+export { DEFAULT_SALESFORCE_FIELD_NAMES } from './salesforce-native-history';
