@@ -1,0 +1,83 @@
+// `npm run bench`: every figure of issue #8 in one run, each part in its own process, then a summary
+// side by side. Results: bench/results/*.json (gitignored). See bench/README.md for what each means.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RESULTS_DIRECTORY, formatRatio, table, writeResult } from './lib/results.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const parts = [
+  { name: 'api-calls', script: 'bench/api-calls.mjs' },
+  { name: 'wall-time', script: 'bench/wall-time.mjs' },
+  { name: 'peak-rss', script: 'bench/peak-rss.mjs' },
+  // Reused as it is: packages/core/bench/core-throughput.mjs writes bench/results/core.json.
+  { name: 'core', script: 'packages/core/bench/core-throughput.mjs', env: { BENCH_CORE_TRAILS: process.env.BENCH_CORE_TRAILS ?? '10000' } },
+];
+const only = process.env.BENCH_ONLY?.split(',');
+const started = performance.now();
+let failed = false;
+for (const part of parts) {
+  if (only && !only.includes(part.name)) continue;
+  console.log(`\n── ${part.name} ──`);
+  const result = spawnSync(process.execPath, [join(root, part.script)], { cwd: root, stdio: 'inherit', env: { ...process.env, ...part.env } });
+  if (result.status !== 0) {
+    failed = true;
+    console.error(`${part.name} failed (exit ${result.status})`);
+  }
+}
+
+const read = (name) => {
+  try {
+    return JSON.parse(readFileSync(join(RESULTS_DIRECTORY, `${name}.json`), 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+const calls = read('api-calls');
+const wall = read('wall-time');
+const rss = read('peak-rss');
+const core = read('core');
+
+console.log('\n══ Summary, per CRM ══');
+const crms = ['HubSpot', 'Mailchimp', 'Salesforce'];
+const summary = crms.map((crm) => {
+  const callRows = calls?.rows.filter((row) => row.crm === crm) ?? [];
+  const best = callRows.reduce((chosen, row) => (!chosen || row.callsPer1000 < chosen.callsPer1000 ? row : chosen), undefined);
+  const wallRow = wall?.rows.find((row) => row.crm === crm);
+  return {
+    crm,
+    callsPer1000: best?.callsPer1000,
+    floorPer1000: best?.floorPer1000,
+    callsOverFloor: best?.overFloor,
+    naivePer1000: best?.naivePer1000,
+    naiveOverSdk: best?.naiveOverAdapter,
+    wallSeconds: wallRow?.seconds,
+    floorSeconds: wallRow?.floorSeconds,
+    wallOverFloor: wallRow?.overFloor,
+    rateLimited: wallRow?.rateLimited,
+    wallContacts: wallRow?.contacts,
+  };
+});
+const value = (number, digits = 0) => (number === undefined || number === null || Number.isNaN(number) ? 'n/a' : Number(number).toFixed(digits));
+console.log(
+  table(summary, [
+    { label: 'CRM', value: (row) => row.crm },
+    { label: 'calls/1k', value: (row) => value(row.callsPer1000, 1) },
+    { label: 'floor/1k', value: (row) => value(row.floorPer1000, 1) },
+    { label: '÷floor', value: (row) => formatRatio(row.callsOverFloor) },
+    { label: 'naive/1k', value: (row) => value(row.naivePer1000) },
+    { label: 'naive÷SDK', value: (row) => formatRatio(row.naiveOverSdk) },
+    { label: 'wall s', value: (row) => value(row.wallSeconds, 1) },
+    { label: 'floor s', value: (row) => value(row.floorSeconds, 1) },
+    { label: '÷floor', value: (row) => formatRatio(row.wallOverFloor) },
+    { label: '429s', value: (row) => value(row.rateLimited) },
+    { label: 'contacts timed', value: (row) => (row.wallContacts ? row.wallContacts.toLocaleString('en') : 'n/a') },
+  ]),
+);
+if (rss) console.log(`peak RSS: ${rss.maxRssMb} MB streaming ${rss.trails.toLocaleString('en')} trails through push (target < ${rss.targetMb} MB for 1,000,000)`);
+const pipelineRow = core?.rows?.find((row) => row.label.startsWith('fold + verify + remind'));
+if (pipelineRow) console.log(`core throughput: ${pipelineRow.perSecond.toLocaleString('en')} trails/s folded + verified + reminded on one core (${core.trails.toLocaleString('en')} trails)`);
+console.log(`whole run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(`results: ${writeResult('summary', { crms: summary, peakRss: rss ? { trails: rss.trails, maxRssMb: rss.maxRssMb } : undefined, core: pipelineRow })}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,133 @@
+// Wall time of a sync against each emulator enforcing the vendor's published limit, next to the
+// floor that limit sets for the calls made, and the 429s the emulator answered. The emulator runs in
+// its own process (the SDK gets one core, the emulator the other).
+import { RATE_LIMIT_PRESETS } from '@optintrail/core';
+import { createHubSpotAdapter } from '@optintrail/hubspot';
+import { createMailchimpAdapter } from '@optintrail/mailchimp';
+import { createSalesforceAdapter } from '@optintrail/salesforce';
+import { startEmulatorProcess } from './lib/emulator-client.mjs';
+import { formatRatio, ratio, table, writeResult } from './lib/results.mjs';
+import { benchTrails } from './lib/trails.mjs';
+
+const rows = [];
+
+async function hubspot() {
+  // 190 per 10 s (Professional/Enterprise private app). Time scale 1: the real budget, no shortcut.
+  const contacts = Number(process.env.BENCH_WALL_HUBSPOT_CONTACTS ?? 4_000);
+  const timeScale = Number(process.env.BENCH_HUBSPOT_TIME_SCALE ?? 1);
+  const budget = RATE_LIMIT_PRESETS.hubspot.professional;
+  const emulator = await startEmulatorProcess('hubspot', { rateLimit: { perTenSeconds: budget.maxRequests, timeScale } });
+  try {
+    const adapter = createHubSpotAdapter({ accessToken: 'bench-token', basePath: emulator.url, rateLimit: { maxRequests: budget.maxRequests, intervalMs: budget.intervalMs / timeScale } });
+    await adapter.ensureSchema();
+    // Let the schema calls leave the rolling window, so the push starts with the whole budget.
+    await new Promise((resolve) => setTimeout(resolve, budget.intervalMs / timeScale));
+    await emulator.resetCounts();
+    const started = performance.now();
+    const report = await adapter.push(benchTrails('hubspot-wall', contacts));
+    const elapsed = performance.now() - started;
+    const stats = await emulator.stats();
+    // Even spacing at the budget: the first call at 0, each next one interval/max later.
+    const floorMs = ((stats.calls - 1) * budget.intervalMs) / budget.maxRequests / timeScale;
+    rows.push({
+      crm: 'HubSpot',
+      limit: `${budget.maxRequests} per 10 s, time scale ${timeScale}`,
+      contacts,
+      calls: stats.calls,
+      seconds: elapsed / 1000,
+      floorSeconds: floorMs / 1000,
+      overFloor: ratio(elapsed, floorMs),
+      rateLimited: stats.statuses['429'] ?? 0,
+      failures: report.failed,
+      per100kSeconds: ((elapsed / 1000) * timeScale * 100_000) / contacts,
+    });
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function mailchimp() {
+  // Mailchimp publishes no rate, only 10 simultaneous connections; time ≥ calls × latency / 10.
+  // The synchronous path (one call per note and member event) is the one connections bound; every call
+  // is given the same emulated latency (FACTS.md assumes 250 ms; time scale 5 → 50 ms).
+  const contacts = Number(process.env.BENCH_WALL_MAILCHIMP_CONTACTS ?? 500);
+  const latencyMs = Number(process.env.BENCH_MAILCHIMP_LATENCY_MS ?? 50);
+  const connections = RATE_LIMIT_PRESETS.mailchimp.default.maxConcurrent;
+  const emulator = await startEmulatorProcess('mailchimp', { maxConnections: connections, faults: { latencyMs } });
+  try {
+    const adapter = createMailchimpAdapter({ apiKey: emulator.apiKey, baseUrl: emulator.url, listId: emulator.listId, batchOperations: 'never', maxConnections: connections });
+    await adapter.ensureSchema();
+    await emulator.resetCounts();
+    const started = performance.now();
+    const report = await adapter.push(benchTrails('mailchimp-wall', contacts));
+    const elapsed = performance.now() - started;
+    const stats = await emulator.stats();
+    const floorMs = (stats.calls * latencyMs) / connections;
+    rows.push({
+      crm: 'Mailchimp',
+      limit: `${connections} connections, ${latencyMs} ms per call (250 ms ÷ ${250 / latencyMs})`,
+      contacts,
+      calls: stats.calls,
+      seconds: elapsed / 1000,
+      floorSeconds: floorMs / 1000,
+      overFloor: ratio(elapsed, floorMs),
+      rateLimited: stats.statuses['429'] ?? 0,
+      failures: report.failed,
+      per100kSeconds: ((elapsed / 1000) * (250 / latencyMs) * 100_000) / contacts,
+    });
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function salesforce() {
+  // Salesforce publishes no per-second limit: the budget is the daily allowance (100,000 + 1,000 per
+  // licence on Enterprise; 150,000 for 50 licences). There is no rate floor to compare with: we report
+  // the time and the share of that allowance the sync uses.
+  const contacts = Number(process.env.BENCH_WALL_SALESFORCE_CONTACTS ?? 10_000);
+  const dailyAllowance = 150_000;
+  const emulator = await startEmulatorProcess('salesforce', { dailyApiRequests: dailyAllowance });
+  try {
+    const adapter = createSalesforceAdapter({ instanceUrl: emulator.url, accessToken: 'bench-token', consentInterop: false, transport: 'composite' });
+    await adapter.ensureSchema();
+    await emulator.resetCounts();
+    const started = performance.now();
+    const report = await adapter.push(benchTrails('salesforce-wall', contacts));
+    const elapsed = performance.now() - started;
+    const stats = await emulator.stats();
+    rows.push({
+      crm: 'Salesforce',
+      limit: `daily allowance ${dailyAllowance.toLocaleString('en')}: ${((stats.calls * 100_000) / contacts / dailyAllowance * 100).toFixed(2)} % per 100k contacts`,
+      contacts,
+      calls: stats.calls,
+      seconds: elapsed / 1000,
+      floorSeconds: Number.NaN,
+      overFloor: Number.NaN,
+      rateLimited: stats.statuses['429'] ?? 0,
+      failures: report.failed,
+      per100kSeconds: ((elapsed / 1000) * 100_000) / contacts,
+    });
+  } finally {
+    await emulator.close();
+  }
+}
+
+const only = process.env.BENCH_WALL_ONLY?.split(',');
+for (const [name, run] of Object.entries({ hubspot, mailchimp, salesforce })) if (!only || only.includes(name)) await run();
+
+console.log('\nWall time against the emulators enforcing the published limits (measured runs; the last column scales to 100,000 contacts in real time)');
+console.log(
+  table(rows, [
+    { label: 'CRM', value: (row) => row.crm },
+    { label: 'limit enforced', value: (row) => row.limit, align: 'left' },
+    { label: 'contacts', value: (row) => row.contacts.toLocaleString('en') },
+    { label: 'calls', value: (row) => row.calls },
+    { label: 'wall s', value: (row) => row.seconds.toFixed(1) },
+    { label: 'floor s', value: (row) => (Number.isFinite(row.floorSeconds) ? row.floorSeconds.toFixed(1) : 'n/a') },
+    { label: 'wall÷floor', value: (row) => formatRatio(row.overFloor) },
+    { label: '429s', value: (row) => row.rateLimited },
+    { label: 'failed', value: (row) => row.failures },
+    { label: '100k real s', value: (row) => Math.round(row.per100kSeconds) },
+  ]),
+);
+console.log(`results: ${writeResult('wall-time', { rows })}`);
