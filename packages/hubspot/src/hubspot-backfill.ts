@@ -14,6 +14,7 @@ import type { HubSpotAdapter } from './hubspot-adapter';
 import { DEFAULT_HUBSPOT_FIELD_NAMES, hubSpotActor, hubSpotSource, sourceKindOf, type HubSpotChangeOrigin } from './hubspot-change-sources';
 import { createHubSpotConnection, type HubSpotConnection, type HubSpotConnectionSettings } from './hubspot-client';
 import { listContactsWithHistory, type HubSpotContactHistory, type HubSpotPropertyVersionRead } from './hubspot-contact-history';
+import { HUBSPOT_CAPTURE_NAMESPACE, hubSpotCreationId, hubSpotVersionId } from './hubspot-webhooks';
 import type { HubSpotSubscriptionMapping } from './hubspot-subscriptions';
 
 /** Settings of `backfillHubSpot`. */
@@ -33,8 +34,11 @@ export interface HubSpotBackfillSettings extends Pick<BackfillOptions, 'batchSiz
   retry?: HubSpotConnectionSettings['retry'];
 }
 
-/** Namespace of backfilled event ids: stable, so a second run writes nothing. */
-export const HUBSPOT_BACKFILL_NAMESPACE = 'hubspot-backfill';
+/**
+ * Namespace of backfilled event ids: the webhook receiver's, with the same ids for the same history
+ * versions, so a change captured live and backfilled later is one event; a second run writes nothing.
+ */
+export const HUBSPOT_BACKFILL_NAMESPACE = HUBSPOT_CAPTURE_NAMESPACE;
 
 const LAWFUL_BASIS_BY_LEGAL_BASIS: Record<string, LawfulBasis | undefined> = {
   CONSENT_WITH_NOTICE: 'consent',
@@ -109,7 +113,7 @@ export async function* hubSpotBackfillSubjects(settings: HubSpotBackfillSettings
         for (const purpose of optOutPurposes) {
           changes.push({
             subject,
-            externalId: `${contact.id}:hs_email_optout:${version.timestamp}:${purpose}`,
+            externalId: `${hubSpotVersionId(contact.id, 'hs_email_optout', version.timestamp)}:${purpose}`,
             event: { at: version.timestamp, type: 'consent.withdrawn', purpose, channel, source: hubSpotSource(version), ...(actor ? { actor } : {}), reason: `unsubscribed from all email in HubSpot (${sourceKindOf(version.sourceType)})` },
           });
         }
@@ -125,7 +129,7 @@ export async function* hubSpotBackfillSubjects(settings: HubSpotBackfillSettings
         const explanation = status.legalBasisExplanation?.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim().slice(0, 1000);
         changes.push({
           subject,
-          externalId: `${contact.id}:subscription:${mapping.subscriptionId}:${at}:${status.status}`,
+          externalId: `contact:${contact.id}:subscription:${mapping.subscriptionId}:${at}:${status.status}`,
           event: {
             at,
             type: status.status === 'SUBSCRIBED' ? 'consent.given' : 'consent.withdrawn',
@@ -161,12 +165,12 @@ function fieldChanges(contact: HubSpotContactHistory, subject: string, fieldName
       const actor = hubSpotActor(version);
       const field: FieldChange = { name, value };
       if (previous) field.previousValue = previous.value === '' ? null : previous.value;
-      changes.push({ subject, externalId: `${contact.id}:${property}:${version.timestamp}`, event: { at: version.timestamp, type: 'data.updated', source: hubSpotSource(version), fields: [field], ...(actor ? { actor } : {}) } });
+      changes.push({ subject, externalId: hubSpotVersionId(contact.id, property, version.timestamp), event: { at: version.timestamp, type: 'data.updated', source: hubSpotSource(version), fields: [field], ...(actor ? { actor } : {}) } });
     });
   }
   if (collected.length > 0 && collectedBy) {
     const actor = hubSpotActor(collectedBy);
-    changes.unshift({ subject, externalId: `${contact.id}:created`, event: { at: contact.createdAt, type: 'data.collected', source: hubSpotSource(collectedBy), fields: collected, ...(actor ? { actor } : {}) } });
+    changes.unshift({ subject, externalId: hubSpotCreationId(contact.id), event: { at: contact.createdAt, type: 'data.collected', source: hubSpotSource(collectedBy), fields: collected, ...(actor ? { actor } : {}) } });
   }
   return changes;
 }

@@ -188,11 +188,14 @@ export function createHubSpotWebhookParser(settings: HubSpotWebhookSettings): We
         const fields = creationFields(contact, fieldNames);
         const origin = { sourceType: event.changeSource, sourceId: event.sourceId };
         const actor = hubSpotActor(origin);
-        changes.push({ subject, externalId, event: { at, type: 'data.collected', source: hubSpotSource(origin), fields, ...(actor ? { actor } : {}) } });
+        // Named as the backfill names it, so a contact captured live and backfilled later holds it once.
+        changes.push({ subject, externalId: hubSpotCreationId(contact.id), event: { at, type: 'data.collected', source: hubSpotSource(origin), fields, ...(actor ? { actor } : {}) } });
         continue;
       }
       const property = event.propertyName!;
       const { version, previous } = matchVersion(contact.history[property] ?? [], event);
+      // The history version names the change the same way for webhooks and backfill.
+      const changeId = version ? hubSpotVersionId(contact.id, property, version.timestamp) : externalId;
       const origin: HubSpotChangeOrigin = version ?? { sourceType: event.changeSource, sourceId: event.sourceId };
       if (isEcho(origin)) {
         notices.push({ kind: 'ignored', externalId, reason: "an echo of OptinTrail's own write" });
@@ -221,7 +224,7 @@ export function createHubSpotWebhookParser(settings: HubSpotWebhookSettings): We
         for (const purpose of purposes) {
           changes.push({
             subject,
-            externalId: purposes.length > 1 ? `${externalId}:${purpose}` : externalId,
+            externalId: `${changeId}:${purpose}`,
             event: { at, type: 'consent.withdrawn', purpose, channel, source, ...(actor ? { actor } : {}), reason: `${property} set in HubSpot (${sourceKindOf(origin.sourceType)})` },
           });
         }
@@ -235,10 +238,20 @@ export function createHubSpotWebhookParser(settings: HubSpotWebhookSettings): We
       const value = event.propertyValue ?? version?.value ?? null;
       const field: FieldChange = { name, value: value === '' ? null : value };
       if (previous) field.previousValue = previous.value === '' ? null : previous.value;
-      changes.push({ subject, externalId, event: { at, type: 'data.updated', source, fields: [field], ...(actor ? { actor } : {}) } });
+      changes.push({ subject, externalId: changeId, event: { at, type: 'data.updated', source, fields: [field], ...(actor ? { actor } : {}) } });
     }
     return { changes, notices };
   };
+}
+
+/** The CRM id of a property version (webhooks and backfill alike): the contact, the property and the version's time. */
+export function hubSpotVersionId(contactId: string, property: string, timestamp: string): string {
+  return `contact:${contactId}:${property}:${timestamp}`;
+}
+
+/** The CRM id of a contact's creation. */
+export function hubSpotCreationId(contactId: string): string {
+  return `contact:${contactId}:created`;
 }
 
 /** HubSpot event ids are unique per portal; the subscription and object make a collision impossible. */

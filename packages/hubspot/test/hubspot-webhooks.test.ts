@@ -75,6 +75,11 @@ describe('HubSpot changes captured through webhooks', () => {
     expect(first).toMatchObject({ type: 'data.updated', at: history[1]!.timestamp, source: { kind: 'crm-user', name: 'HubSpot' }, actor: { kind: 'staff', id: 'hubspot-user:1001' }, fields: [{ name: 'firstName', value: 'Ann' }] });
     expect(second).toMatchObject({ type: 'data.updated', at: history[0]!.timestamp, fields: [{ name: 'firstName', value: 'Annie', previousValue: 'Ann' }] });
     expect(trail.events).toHaveLength(5);
+
+    // A backfill run afterwards names those history versions as the receiver did: nothing twice.
+    const backfill = await backfillHubSpot({ adapter, ownSourceIds: [APP_ID], rateLimit: false });
+    expect(backfill).toMatchObject({ eventsWritten: 0, failures: [] });
+    expect(await trailOf('ann@example.com')).toEqual(trail);
   });
 
   it('a workflow change is crm-automation; an unsubscribe from an email link withdraws consent as the subject', async () => {

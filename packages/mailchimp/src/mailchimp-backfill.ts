@@ -55,7 +55,7 @@ interface ActivityRecord {
  * Proof is marked honestly: an opt-in with a signup or confirmation IP keeps it as proof; one without
  * is an `import` without proof ("your details were added to our list on…"). A date Mailchimp did not
  * keep is taken from `last_changed` and the event says so. Members OptinTrail already keeps a trail
- * for only gain the activity their trail may lack; a second run writes nothing.
+ * for are left as they are (their later changes come through the webhooks); a second run writes nothing.
  */
 export async function backfillMailchimp(settings: MailchimpBackfillSettings): Promise<BackfillReport> {
   return writeBackfill(settings.adapter, mailchimpBackfillSubjects(settings), {
@@ -86,7 +86,8 @@ export async function* mailchimpBackfillSubjects(settings: MailchimpBackfillSett
     const page = await call('lists.getListMembersInfo', () => lists.getListMembersInfo(adapter.listId, { count: PAGE_SIZE, offset }));
     for (const member of page.members) {
       if (member.status === 'archived') continue;
-      const wantsActivity = settings.activity !== false && (member.status === 'unsubscribed' || member.status === 'cleaned');
+      const hasTrail = /^[0-9a-f]{64}$/.test(String(member.merge_fields?.[adapter.tags.trailHead] ?? '').trim());
+      const wantsActivity = settings.activity !== false && !hasTrail && (member.status === 'unsubscribed' || member.status === 'cleaned');
       const activity = wantsActivity ? ((await call('lists.getListMemberActivity', () => lists.getListMemberActivity(adapter.listId, subscriberHash(member.email_address)))).activity ?? []) : [];
       yield memberSubject(member, activity, settings);
     }
@@ -136,7 +137,9 @@ function memberSubject(member: MailchimpMember, activity: ActivityRecord[], sett
     }
   }
 
-  const unsubscribes = activity.filter((record) => record.action === 'unsub' || record.action === 'abuse');
+  // A member OptinTrail already keeps a trail for had its live changes captured by the webhooks
+  // (under other ids): its activity is not read again, so nothing is recorded twice.
+  const unsubscribes = hasTrail ? [] : activity.filter((record) => record.action === 'unsub' || record.action === 'abuse');
   for (const record of unsubscribes) {
     const at = iso(record.timestamp);
     if (!at) continue;
@@ -164,7 +167,7 @@ function memberSubject(member: MailchimpMember, activity: ActivityRecord[], sett
     });
   }
   const bounce = activity.find((record) => record.action === 'bounce');
-  if (member.status === 'cleaned' && (bounce || !hasTrail)) {
+  if (member.status === 'cleaned' && !hasTrail) {
     const at = iso(bounce?.timestamp) ?? lastChanged;
     if (at) {
       changes.push({

@@ -1,6 +1,6 @@
 import { CrmApiError, normalizeEmail, writeBackfill, type BackfillOptions, type BackfillReport, type BackfillSubject, type CapturedChange, type FieldChange, type FieldValue } from '@optintrail/core';
 import { soqlString } from './salesforce-client';
-import { historyContext, type SalesforceNativeHistorySettings } from './salesforce-change-poller';
+import { historyContext, SALESFORCE_CAPTURE_NAMESPACE, type SalesforceNativeHistorySettings } from './salesforce-change-poller';
 import {
   consentChange,
   consentSubject,
@@ -18,8 +18,11 @@ import {
 /** Settings of `backfillSalesforce`. */
 export interface SalesforceBackfillSettings extends SalesforceNativeHistorySettings, Pick<BackfillOptions, 'batchSize' | 'dryRun' | 'pushOptions' | 'randomBytes' | 'onProgress'> {}
 
-/** Namespace of backfilled event ids: stable, so a second run writes nothing. */
-export const SALESFORCE_BACKFILL_NAMESPACE = 'salesforce-backfill';
+/**
+ * Namespace of backfilled event ids: the poller's, with the same ids for the same history rows and
+ * consent changes, so a change polled live and backfilled later is one event; a second run writes nothing.
+ */
+export const SALESFORCE_BACKFILL_NAMESPACE = SALESFORCE_CAPTURE_NAMESPACE;
 
 /** Records read per query (and history and consent read for them in one query each). */
 const PAGE_SIZE = 200;

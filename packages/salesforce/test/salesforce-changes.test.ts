@@ -53,6 +53,9 @@ describe('polling Salesforce history and consent records', () => {
     const replay = await pollSalesforceChanges({ adapter: crm, cursor: start.cursor });
     expect(replay.report).toMatchObject({ eventsWritten: 0, duplicates: 2 });
     expect(await crm.pull({ email: 'ann@example.com' })).toEqual(trail);
+    // A backfill names the same history rows as the poller did: nothing twice.
+    expect(await backfillSalesforce({ adapter: crm })).toMatchObject({ eventsWritten: 0, failures: [] });
+    expect(await crm.pull({ email: 'ann@example.com' })).toEqual(trail);
   });
 
   it('a staff member setting the consent record to OptOut withdraws, dated by the change; Email Opt Out too', async () => {
