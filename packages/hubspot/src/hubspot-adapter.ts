@@ -591,7 +591,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
   return {
     specificationVersion: 'v1',
     id: HUBSPOT_ADAPTER_ID,
-    capabilities: { erase: true, rectify: true, export: false, captureChanges: false },
+    capabilities: { erase: true, rectify: true, export: false, captureChanges: true },
     properties,
     client: connection.client,
     ensureSchema,

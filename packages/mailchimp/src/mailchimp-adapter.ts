@@ -608,7 +608,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   return {
     specificationVersion: 'v1',
     id: MAILCHIMP_ADAPTER_ID,
-    capabilities: { erase: true, rectify: true, export: false, captureChanges: false },
+    capabilities: { erase: true, rectify: true, export: false, captureChanges: true },
     listId,
     client,
     tags,
