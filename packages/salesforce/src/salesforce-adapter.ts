@@ -483,7 +483,7 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   const adapter: CrmAdapter & { readonly client: SalesforceClient } = {
     specificationVersion: 'v1',
     id: SALESFORCE_ADAPTER_ID,
-    capabilities: { erase: true, rectify: true, export: false, captureChanges: false },
+    capabilities: { erase: true, rectify: true, export: false, captureChanges: true },
     client,
     ensureSchema,
 
