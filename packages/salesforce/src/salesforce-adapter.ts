@@ -206,21 +206,45 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
     return results;
   }
 
+  /** The event ids and hashes stored under each of these records (ids compared on their 15-character form). */
+  async function storedEventsOf(recordIds: string[]): Promise<Map<string, { ids: Set<string>; hashes: Set<string> }>> {
+    const stored = new Map(recordIds.map((id) => [id.slice(0, 15), { ids: new Set<string>(), hashes: new Set<string>() }]));
+    if (recordIds.length === 0) return stored;
+    const select = (group: string[]) =>
+      `SELECT ${names.event.parent}, ${names.event.id}, ${names.event.hash} FROM ${names.eventObject} WHERE ${names.event.parent} IN (${group.map(soqlString).join(', ')})`;
+    const groups = chunk(recordIds, SUBJECTS_PER_QUERY);
+    const results = await queries(`query ${names.eventObject}`, groups.map(select), transportSetting !== 'collections' && groups.length > 1);
+    for (const row of results.flat()) {
+      const entry = stored.get(String(row[names.event.parent]).slice(0, 15));
+      if (!entry) continue;
+      if (typeof row[names.event.id] === 'string') entry.ids.add(row[names.event.id] as string);
+      if (typeof row[names.event.hash] === 'string') entry.hashes.add(row[names.event.hash] as string);
+    }
+    return stored;
+  }
+
   async function readExisting(subjects: string[]): Promise<Map<string, ExistingTrailInfo>> {
     await resolveInterop();
     const rows = await subjectRecords(subjects, recordFieldList([names.summary.trailHead, names.summary.trailLength]));
     known = new Map();
-    const existing = new Map<string, ExistingTrailInfo>();
+    const anchored: Array<{ subject: string; id: string; head: string; length: number | undefined }> = [];
     for (const subject of subjects) {
       const row = pick(rows, subject);
       if (!row) continue;
       known.set(subject, { id: String(row['Id']), individualId: typeof row['IndividualId'] === 'string' ? row['IndividualId'] : null });
       const head = row[names.summary.trailHead];
       const length = row[names.summary.trailLength];
-      existing.set(subject, {
-        head: typeof head === 'string' && head !== '' ? head : null,
-        ...(typeof length === 'number' ? { length } : {}),
-      });
+      if (typeof head === 'string' && head !== '') anchored.push({ subject, id: String(row['Id']), head, length: typeof length === 'number' ? length : undefined });
+    }
+    // The summary is written before the event records: a push killed in between leaves a head that
+    // claims events which are not there. The event records are what is stored; the head counts only
+    // where they end.
+    const stored = await storedEventsOf(anchored.map(({ id }) => id));
+    const existing = new Map<string, ExistingTrailInfo>();
+    for (const { subject, id, head, length } of anchored) {
+      const events = stored.get(id.slice(0, 15))!;
+      const consistent = length !== undefined && events.ids.size === length && events.hashes.has(head);
+      existing.set(subject, consistent ? { head, length, eventIds: events.ids } : { head: null, eventIds: events.ids });
     }
     return existing;
   }
