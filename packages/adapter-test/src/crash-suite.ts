@@ -47,6 +47,10 @@ export interface CrashResumeOptions {
   killsPerPhase: number;
   /** Give up on a child after this long (a hung child is a failure). Default 60 s. */
   childTimeoutMs?: number;
+  /** Only these requests count as kill points (default all), e.g. the start of a vendor batch. */
+  killOn?: (request: { method: string; path: string }) => boolean;
+  /** Whether the request a kill lands on is carried out: `random` (default), always or never. */
+  requestAtKill?: 'random' | 'carried-out' | 'dropped';
 }
 
 export interface CrashResumeResult {
@@ -55,7 +59,7 @@ export interface CrashResumeResult {
   killsAfterArrival: number;
   /** Child runs in all, reference runs included. */
   runs: number;
-  /** Calls of the uninterrupted reference sync, per phase. */
+  /** Kill points (calls, or the requests `killOn` picks) of the uninterrupted reference sync, per phase. */
   referenceCalls: number[];
   /** Differences between the crashed-and-resumed CRM and the uninterrupted one (empty when identical). */
   differences: string[];
@@ -70,20 +74,30 @@ interface ChildRun {
   stdout: string;
   stderr: string;
   calls: number;
+  /** Requests that counted as kill points. */
+  killPoints: number;
   /** Killed at `killAt` (not by the time limit). */
   killed: boolean;
 }
 
 /** Runs the child once; `killAt` (1-based) kills it as its n-th request arrives. */
-function runChild(target: CrashTarget, environment: Record<string, string>, killAt: number | undefined, dropOnKill: boolean, timeoutMs: number): Promise<ChildRun> {
+function runChild(
+  target: CrashTarget,
+  environment: Record<string, string>,
+  kill: { at: number | undefined; drop: boolean; on: ((request: { method: string; path: string }) => boolean) | undefined },
+  timeoutMs: number,
+): Promise<ChildRun> {
+  const { at: killAt, drop: dropOnKill } = kill;
   return new Promise((resolve, reject) => {
     let calls = 0;
+    let killPoints = 0;
     let child: ChildProcess | undefined;
     const original = target.faults.draw;
     let killed = false;
     target.faults.draw = function (this: unknown, request) {
       calls += 1;
-      if (killAt !== undefined && calls === killAt && child && !killed) {
+      if (!kill.on || kill.on(request)) killPoints += 1;
+      if (killAt !== undefined && killPoints === killAt && (!kill.on || kill.on(request)) && child && !killed) {
         killed = true;
         child.kill('SIGKILL');
         if (dropOnKill) return 'drop-connection';
@@ -107,10 +121,12 @@ function runChild(target: CrashTarget, environment: Record<string, string>, kill
       restore();
       reject(error);
     });
+    const started = performance.now();
     child.on('exit', (code, signal) => {
+      if (process.env['CRASH_DEBUG']) console.info(`${new Date().toISOString().slice(14, 23)} crash child: ${calls} calls, exit ${code ?? signal} after ${Math.round(performance.now() - started)} ms${killAt ? ` (kill at ${killAt})` : ''}`);
       clearTimeout(timer);
       restore();
-      resolve({ code, signal, stdout, stderr, calls, killed });
+      resolve({ code, signal, stdout, stderr, calls, killPoints, killed });
     });
   });
 }
@@ -159,10 +175,11 @@ export async function runCrashResume(target: CrashTarget, options: CrashResumeOp
     await target.reset();
     const referenceCalls: number[] = [];
     for (const phase of ['initial', 'full'] as const) {
-      const run = await runChild(target, environment(phase, join(directory, `reference-${phase}.cursor`)), undefined, false, timeoutMs);
+      const run = await runChild(target, environment(phase, join(directory, `reference-${phase}.cursor`)), { at: undefined, drop: false, on: options.killOn }, timeoutMs);
       runs += 1;
       if (run.code !== 0) problems.push(`the uninterrupted ${phase} sync failed: ${describe(run)}`);
-      referenceCalls.push(run.calls);
+      if (run.killPoints === 0) problems.push(`the uninterrupted ${phase} sync made no request where a kill can land`);
+      referenceCalls.push(run.killPoints);
       await target.settle?.();
     }
     const reference = await target.snapshot();
@@ -174,9 +191,10 @@ export async function runCrashResume(target: CrashTarget, options: CrashResumeOp
         const killing = attempt < options.killsPerPhase;
         // Anywhere from ensureSchema's first call on; a resumed run skips what is done, so the early
         // part of the reference's calls is where a kill still lands.
-        const killAt = killing ? 1 + Math.floor(random() * Math.max(1, Math.ceil(referenceCalls[phaseIndex]! * 0.6))) : undefined;
-        const dropOnKill = random() < 0.5;
-        const run = await runChild(target, environment(phase, cursorFile), killAt, dropOnKill, timeoutMs);
+        const killAt = killing ? 1 + Math.floor(random() * Math.max(1, Math.ceil(referenceCalls[phaseIndex]! * (options.killOn ? 1 : 0.6)))) : undefined;
+        const mode = options.requestAtKill ?? 'random';
+        const dropOnKill = mode === 'random' ? random() < 0.5 : mode === 'dropped';
+        const run = await runChild(target, environment(phase, cursorFile), { at: killAt, drop: dropOnKill, on: options.killOn }, timeoutMs);
         runs += 1;
         await target.settle?.();
         if (run.killed) {

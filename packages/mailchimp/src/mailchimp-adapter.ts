@@ -11,6 +11,7 @@ import {
   generateReminder,
   normalizeEmail,
   runPushPipeline,
+  sleep,
   SUMMARY_FIELD_KEYS,
   ValidationError,
   verifyTrail,
@@ -186,6 +187,32 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     }
   }
 
+  /**
+   * Waits until no batch operation is running at Mailchimp. A batch accepted for a run that was then
+   * stopped (or whose answer was lost) still writes its notes and events later: reading the timeline
+   * back before it finished would write them a second time. Batches of other tools are waited for
+   * too (Mailchimp does not say whose a batch is); past `batchTimeoutMs` the read back is refused.
+   */
+  async function waitForRunningBatches(signal: AbortSignal | undefined): Promise<void> {
+    const deadline = Date.now() + (settings.batchTimeoutMs ?? 30 * 60_000);
+    let wait = settings.batchPollIntervalMs ?? 1000;
+    for (;;) {
+      const page = await runner.run('batches.list', () => client.batches.list({ count: PAGE_SIZE, fields: ['batches.id', 'batches.status', 'total_items'] }));
+      const running = page.batches.filter((batch) => batch.status !== 'finished');
+      if (running.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new CrmApiError({
+          adapter: MAILCHIMP_ADAPTER_ID,
+          operation: 'batches.list',
+          message: `${running.length} batch operation(s) started earlier still run at Mailchimp (${running[0]!.id}: ${running[0]!.status}); what they write would land after this push read the timeline back. Push again once they finished.`,
+          isRetryable: false,
+        });
+      }
+      await sleep(wait, signal);
+      wait = Math.min(15_000, Math.ceil(wait * 1.5));
+    }
+  }
+
   const mergeText = (member: MailchimpMember | undefined, key: MailchimpFieldKey): string => {
     const value = member?.merge_fields?.[tags[key]];
     return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
@@ -312,6 +339,8 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
             }),
         );
       }
+      // A write that was interrupted is read back below: first let its batch, if one still runs, land.
+      if (!options.dryRun && subjects.some((subject) => isPending(contexts.get(subject)!))) await waitForRunningBatches(options.signal);
       const existing = new Map<string, ExistingTrailInfo>();
       await Promise.all(
         subjects.map(async (subject) => {
@@ -322,6 +351,12 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
         }),
       );
       return existing;
+    }
+
+    function isPending(context: SubjectContext): boolean {
+      if (context.failure || !context.member) return false;
+      const pending = mergeText(context.member, 'pendingHead');
+      return pending !== '' && pending !== (mergeText(context.member, 'trailHead') || null);
     }
 
     function subjectConsent(trail: Trail | undefined) {
@@ -386,6 +421,15 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
           } else operationFailed(operation, outcome.reason, outcome.vendorCode);
         }
         round = round.filter((item) => unsure.has(item.trail.subject) && !incomplete.has(item.trail.subject));
+        if (round.length > 0) {
+          try {
+            await waitForRunningBatches(options.signal);
+          } catch (error) {
+            if (!CrmApiError.isInstance(error)) throw error;
+            for (const item of round) for (const entry of unsure.get(item.trail.subject) ?? []) operationFailed(entry.operation, entry.reason, entry.vendorCode);
+            round = [];
+          }
+        }
         await Promise.all(
           round.map(async (item) => {
             const hash = subscriberHash(item.trail.subject);
