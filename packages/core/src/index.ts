@@ -123,3 +123,5 @@ export { toExpressMiddleware, toNodeListener } from './capture/node-webhook-list
 export type { NodeWebhookListenerOptions, WebhookMiddleware } from './capture/node-webhook-listener';
 export { writeBackfill } from './capture/backfill';
 export type { BackfillOptions, BackfillReport, BackfillSubject } from './capture/backfill';
+export { protectEventIps, protectInputIps, protectIp, MIN_IP_HMAC_KEY_BYTES } from './model/ip-protection';
+export type { IpProtection } from './model/ip-protection';

@@ -2,6 +2,7 @@ import { TrailIntegrityError, ValidationError, type TrailIntegrityProblem, type 
 import { isRedacted, type ProvenanceEvent, type ProvenanceEventInput, type Trail } from '../model/event';
 import { createEventId } from '../model/event-id';
 import { parseEventInput, parseStoredEvent } from '../model/event-schema';
+import { protectInputIps, type IpProtection } from '../model/ip-protection';
 import { normalizeEmail } from '../model/subject';
 import { computeEventHash, redactEvent } from './hash-chain';
 
@@ -12,6 +13,8 @@ const defaultRandomBytes: RandomBytes = (length) => globalThis.crypto.getRandomV
 
 export interface AppendOptions {
   randomBytes?: RandomBytes;
+  /** Store proof IPs truncated or keyed (see `protectIp`) instead of in full: the full address never enters the trail. */
+  ipProtection?: IpProtection;
 }
 
 /** An empty trail for a subject (an email address, normalised here). */
@@ -37,7 +40,7 @@ export function appendEvents(trail: Trail, inputs: readonly unknown[], options: 
   const seen = new Set(trail.events.map((event) => event.id));
   inputs.forEach((input, index) => {
     try {
-      const event = parseEventInput(input, `events[${index}]`);
+      const event = parseEventInput(options.ipProtection ? protectInputIps(input, options.ipProtection, `events[${index}]`) : input, `events[${index}]`);
       if (event.subject !== trail.subject) {
         issues.push({ path: `events[${index}].subject`, reason: `belongs to another subject than this trail's` });
       }
