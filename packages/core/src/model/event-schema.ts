@@ -14,16 +14,23 @@ import { normalizeEmail } from './subject';
 const SINGLE_LINE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
 
+// A lone surrogate is not text: on its way to a CRM (UTF-8) it becomes U+FFFD, and the stored event
+// would no longer match its hash. Refused here, where the caller can still fix it.
+const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+const WELL_FORMED_REASON = 'must be well-formed Unicode (it holds a lone surrogate, which no CRM can store as it is)';
+
 const singleLine = (max: number) =>
   z
     .string()
     .max(max, { error: `must be at most ${max} characters` })
-    .regex(SINGLE_LINE, { error: 'must not contain control characters' });
+    .regex(SINGLE_LINE, { error: 'must not contain control characters' })
+    .regex(WELL_FORMED, { error: WELL_FORMED_REASON });
 const multiLine = (max: number) =>
   z
     .string()
     .max(max, { error: `must be at most ${max} characters` })
-    .regex(MULTI_LINE, { error: 'must not contain control characters other than tab and newline' });
+    .regex(MULTI_LINE, { error: 'must not contain control characters other than tab and newline' })
+    .regex(WELL_FORMED, { error: WELL_FORMED_REASON });
 const nonEmptyLine = (max: number) => singleLine(max).trim().min(1, { error: 'must not be empty' });
 
 const EVENT_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25})$/;
