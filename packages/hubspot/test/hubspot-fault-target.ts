@@ -3,9 +3,10 @@
  * events are read from the notes the emulator stores, never through the adapter.
  */
 import type { FaultSyncOptions, FaultTarget, RefusedSubjects } from '@optintrail/adapter-test/fault-suite';
+import type { TamperTarget } from '@optintrail/adapter-test/tamper-suite';
 import { seededRandom } from '@optintrail/adapter-test/fault-suite';
-import { buildTrail } from '@optintrail/core';
-import { createHubSpotAdapter, readNote } from '../src/index';
+import { buildTrail, canonicalJson, embedPayload, type CrmAdapter, type RetryOptions } from '@optintrail/core';
+import { createHubSpotAdapter, DEFAULT_PROPERTY_NAMING, readNote, summaryProperties } from '../src/index';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../src/testing/index';
 
 /** A data event too large for one HubSpot note (65,536 characters) once encoded: refused for good. */
@@ -26,18 +27,31 @@ function oversizedTrails(seed: number): RefusedSubjects {
   return { trails, kinds: ['validation', 'vendor'], reason: /too large for a HubSpot note|could not be written/, storedPrefix: () => 1 };
 }
 
-export interface HubSpotFaultTarget extends FaultTarget {
+export interface HubSpotFaultTarget extends FaultTarget, TamperTarget {
+  createAdapter(settings?: { retry: RetryOptions; timeoutMs: number }): CrmAdapter;
   readonly emulator: HubSpotEmulator;
   close(): Promise<void>;
 }
 
+const HEAD_PROPERTY = summaryProperties(DEFAULT_PROPERTY_NAMING, ['trailHead'])[0]!.name;
+
 export async function createHubSpotFaultTarget(): Promise<HubSpotFaultTarget> {
   // The emulator's own rate limit is off: 429s come from the fault switches, at the rates asked.
   const emulator = await startHubSpotEmulator({ rateLimit: false });
+  /** The note holding an event, read from the emulator's store. */
+  const noteOf = (subject: string, eventId: string) => {
+    const contact = emulator.state.contactByEmail(subject);
+    for (const note of contact ? emulator.state.notesForContact(contact.id) : []) {
+      const content = readNote(note.properties['hs_note_body']);
+      if (content.kind === 'event' && content.event.id === eventId) return { noteId: note.id, event: content.event };
+    }
+    throw new Error(`No HubSpot note holds event ${eventId}`);
+  };
   return {
     name: 'hubspot',
     emulator,
-    createAdapter: ({ retry, timeoutMs }) => createHubSpotAdapter({ accessToken: 'fault-suite-token', basePath: emulator.url, rateLimit: false, retry, timeoutMs }),
+    createAdapter: (settings?: { retry: RetryOptions; timeoutMs: number }) =>
+      createHubSpotAdapter({ accessToken: 'fault-suite-token', basePath: emulator.url, rateLimit: false, ...(settings ?? { retry: { baseDelayMs: 1, maxDelayMs: 5 } }) }),
     faults: emulator.faults,
     get calls() {
       return emulator.calls;
@@ -54,6 +68,12 @@ export async function createHubSpotFaultTarget(): Promise<HubSpotFaultTarget> {
     },
     contactSubjects: () => emulator.state.contacts().map((contact) => contact.properties['email'] ?? ''),
     refusedSubjects: oversizedTrails,
+    editStoredEvent(subject, eventId, change) {
+      const { noteId, event } = noteOf(subject, eventId);
+      emulator.state.updateNoteBody(noteId, embedPayload('<p>Edited in HubSpot</p>', canonicalJson(change(event))));
+    },
+    deleteStoredEvent: (subject, eventId) => emulator.state.deleteNote(noteOf(subject, eventId).noteId),
+    setRecordedHead: (subject, head) => emulator.state.updateContactProperty(subject, HEAD_PROPERTY, head),
     close: () => emulator.close(),
   };
 }

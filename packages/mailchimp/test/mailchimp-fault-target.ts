@@ -4,15 +4,18 @@
  * state, never through the adapter.
  */
 import type { FaultSyncOptions, FaultTarget, RefusedSubjects } from '@optintrail/adapter-test/fault-suite';
+import type { TamperTarget } from '@optintrail/adapter-test/tamper-suite';
 import { generateFaultTrails } from '@optintrail/adapter-test/fault-suite';
-import { extractPayload, joinChunks, parseChunk, type Trail } from '@optintrail/core';
-import { createMailchimpAdapter, eventIdOfMemberEvent, subscriberHash } from '../src/index';
+import { extractPayload, joinChunks, parseChunk, type CrmAdapter, type RetryOptions, type Trail } from '@optintrail/core';
+import { createMailchimpAdapter, DEFAULT_MAILCHIMP_TAGS, eventIdOfMemberEvent, subscriberHash } from '../src/index';
 import { eventsOfPayload } from '../src/mailchimp-timeline';
 import { startMailchimpEmulator, type MailchimpEmulator } from '../src/testing/index';
+import { readBackend } from './mailchimp-test-backend';
 
 const API_KEY = 'fault-suite-key-us1';
 
-export interface MailchimpFaultTarget extends FaultTarget {
+export interface MailchimpFaultTarget extends FaultTarget, TamperTarget {
+  createAdapter(settings?: { retry: RetryOptions; timeoutMs: number }): CrmAdapter;
   readonly emulator: MailchimpEmulator;
   readonly listId: string;
   close(): Promise<void>;
@@ -72,7 +75,8 @@ export async function createMailchimpFaultTarget(): Promise<MailchimpFaultTarget
     get listId() {
       return listId;
     },
-    createAdapter: ({ retry, timeoutMs }) => createMailchimpAdapter({ apiKey: API_KEY, baseUrl: emulator.url, listId, batchPollIntervalMs: 5, retry, timeoutMs }),
+    createAdapter: (settings?: { retry: RetryOptions; timeoutMs: number }) =>
+      createMailchimpAdapter({ apiKey: API_KEY, baseUrl: emulator.url, listId, batchPollIntervalMs: 5, ...(settings ?? { retry: { baseDelayMs: 1, maxDelayMs: 5 } }) }),
     faults: emulator.faults,
     get calls() {
       return emulator.calls;
@@ -91,6 +95,9 @@ export async function createMailchimpFaultTarget(): Promise<MailchimpFaultTarget
     },
     contactSubjects: () => emulator.state.members(listId).filter((member) => member.status !== 'archived').map((member) => member.email_address.toLowerCase()),
     refusedSubjects: (seed) => forgottenSubjects(emulator, listId, seed),
+    editStoredEvent: (subject, eventId, change) => readBackend(emulator, listId).editEvent(subject, eventId, change),
+    deleteStoredEvent: (subject, eventId) => readBackend(emulator, listId).removeEvent(subject, eventId),
+    setRecordedHead: (subject, head) => emulator.state.setMergeField(listId, subject, DEFAULT_MAILCHIMP_TAGS.trailHead, head),
     close: () => emulator.close(),
   };
 }

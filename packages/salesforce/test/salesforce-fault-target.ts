@@ -4,14 +4,16 @@
  * emulator's state, never through the adapter.
  */
 import type { FaultSyncOptions, FaultTarget, RefusedSubjects } from '@optintrail/adapter-test/fault-suite';
+import type { TamperTarget } from '@optintrail/adapter-test/tamper-suite';
 import { generateFaultTrails } from '@optintrail/adapter-test/fault-suite';
-import { decodeTimelineEntry, normalizeEmail } from '@optintrail/core';
+import { canonicalJson, decodeTimelineEntry, normalizeEmail, type CrmAdapter, type RetryOptions } from '@optintrail/core';
 import { createSalesforceAdapter, salesforceSchemaNames } from '../src/index';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../src/testing/index';
 
 const names = salesforceSchemaNames();
 
-export interface SalesforceFaultTarget extends FaultTarget {
+export interface SalesforceFaultTarget extends FaultTarget, TamperTarget {
+  createAdapter(settings?: { retry: RetryOptions; timeoutMs: number }): CrmAdapter;
   readonly emulator: SalesforceEmulator;
   close(): Promise<void>;
 }
@@ -42,11 +44,16 @@ export async function createSalesforceFaultTarget(): Promise<SalesforceFaultTarg
     index = { calls: emulator.calls.length, bySubject };
     return bySubject;
   };
+  const eventRow = (eventId: string) => {
+    const row = emulator.state.records(names.eventObject).find((candidate) => candidate[names.event.id] === eventId);
+    if (!row) throw new Error(`No ${names.eventObject} record holds event ${eventId}`);
+    return row;
+  };
   return {
     name: 'salesforce',
     emulator,
-    createAdapter: ({ retry, timeoutMs }) =>
-      createSalesforceAdapter({ instanceUrl: emulator.url, accessToken: 'fault-suite-session', retry, timeoutMs, recordRetries: { delayMs: 1 } }),
+    createAdapter: (settings?: { retry: RetryOptions; timeoutMs: number }) =>
+      createSalesforceAdapter({ instanceUrl: emulator.url, accessToken: 'fault-suite-session', recordRetries: { delayMs: 1 }, ...(settings ?? { retry: { baseDelayMs: 1, maxDelayMs: 5 } }) }),
     faults: emulator.faults,
     get calls() {
       return emulator.calls;
@@ -58,6 +65,17 @@ export async function createSalesforceFaultTarget(): Promise<SalesforceFaultTarg
     storedEvents: (subject) => [{ place: names.eventObject, eventIds: eventsBySubject().get(subject) ?? [] }],
     contactSubjects: () => emulator.state.records('Contact').map((contact) => normalizeEmail(String(contact['Email'] ?? ''))),
     refusedSubjects: overlongEmails,
+    editStoredEvent(subject, eventId, change) {
+      const row = eventRow(eventId);
+      // A careful forger: the payload is rewritten whole and stays readable JSON.
+      emulator.state.updateRecord(names.eventObject, row.Id, { [names.event.payload]: canonicalJson(change(decodeTimelineEntry(String(row[names.event.payload])))) });
+    },
+    deleteStoredEvent: (_subject, eventId) => emulator.state.deleteRecord(names.eventObject, eventRow(eventId).Id),
+    setRecordedHead(subject, head) {
+      const contact = emulator.state.contactByEmail(subject);
+      if (!contact) throw new Error(`No Contact ${subject}`);
+      emulator.state.updateRecord('Contact', contact.Id, { [names.summary.trailHead]: head });
+    },
     close: () => emulator.close(),
   };
 }
