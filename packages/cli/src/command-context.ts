@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { normalizeEmail } from '@optintrail/core';
 import { UsageError } from './cli-errors';
-import { CRM_NAMES, connectToEmbeddedEmulator, connectWithCredentials, type CrmConnection, type CrmName } from './crm-registry';
+import { CRM_NAMES, configuredCrms, connectToEmbeddedEmulator, connectWithCredentials, isCrmName, requiredVariables, type CrmConnection, type CrmName } from './crm-registry';
 import { buildDemoTrails, DEMO_PEOPLE } from './demo-audience';
 import type { Output } from './output';
 import type { CliSettings } from './settings';
@@ -55,6 +55,75 @@ export async function openConnection(context: CommandContext, options: Connectio
     }
   }
   return connection;
+}
+
+/** A `--crm` value of the commands that cover several CRMs at once. */
+export type CrmChoice = CrmName | 'all';
+
+/** Options of the commands that cover several CRMs at once (`report`, `erase`). */
+export interface MultiConnectionOptions {
+  /** Every `--crm` given, in order; `all` stands for every configured CRM (every CRM with `--emulator`). */
+  crm: CrmChoice[];
+  emulator?: boolean;
+  config?: string;
+}
+
+function parseCrmChoice(value: string, previous: CrmChoice[] | undefined): CrmChoice[] {
+  if (value !== 'all' && !isCrmName(value)) throw new InvalidArgumentError(`Allowed choices are ${[...CRM_NAMES, 'all'].join(', ')}.`);
+  return [...(previous ?? []), value];
+}
+
+export function addMultiConnectionOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--crm <name>', `the CRM to use: ${CRM_NAMES.join(', ')}; repeat it for several, or "all" for every configured CRM`)
+        .argParser(parseCrmChoice)
+        .makeOptionMandatory(),
+    )
+    .option('--emulator', 'run against fresh embedded emulators of those CRMs instead of real accounts (nothing leaves this machine)')
+    .option('--config <file>', 'JSON file with credentials (environment variables win over it)');
+}
+
+/**
+ * The CRMs named by `--crm`, in order and once each. `all` is every CRM with `--emulator`, otherwise
+ * every CRM whose credentials are set (at least one must be); a CRM named on its own must have
+ * credentials, or `openConnection` says which are missing.
+ */
+export function resolveCrmChoices(context: CommandContext, options: MultiConnectionOptions): CrmName[] {
+  const names: CrmName[] = [];
+  for (const choice of options.crm) {
+    let expanded: readonly CrmName[];
+    if (choice !== 'all') expanded = [choice];
+    else if (options.emulator) expanded = CRM_NAMES;
+    else {
+      expanded = configuredCrms(context.loadSettings(options.config));
+      if (expanded.length === 0) {
+        throw new UsageError(
+          `--crm all found no configured CRM: set the variables of at least one (${CRM_NAMES.map((crm) => requiredVariables(crm).join(' + ')).join('; or ')}), pass --config, or add --emulator`,
+        );
+      }
+    }
+    for (const crm of expanded) if (!names.includes(crm)) names.push(crm);
+  }
+  return names;
+}
+
+/** Opens every CRM named by `--crm` (see `openConnection`); on a failure, those already open are closed. */
+export async function openConnections(context: CommandContext, options: MultiConnectionOptions, settings: { seedDemo: boolean }): Promise<CrmConnection[]> {
+  const connections: CrmConnection[] = [];
+  try {
+    for (const crm of resolveCrmChoices(context, options)) {
+      connections.push(await openConnection(context, { crm, ...(options.emulator ? { emulator: true } : {}), ...(options.config ? { config: options.config } : {}) }, settings));
+    }
+  } catch (error) {
+    await closeConnections(connections);
+    throw error;
+  }
+  return connections;
+}
+
+export async function closeConnections(connections: readonly CrmConnection[]): Promise<void> {
+  await Promise.allSettled(connections.map((connection) => connection.close()));
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,21 +1,13 @@
 /**
- * Parts of @optintrail/core that are landing while this CLI is written (access report, audit).
+ * Parts of @optintrail/core that were landing while this CLI was written (the audit; the access
+ * report is now used from core directly).
  * They are looked up by name so the CLI builds and runs either way; where one is missing a minimal
  * stand-in answers, and says so in its output.
  */
 import * as core from '@optintrail/core';
-import { findConsent, foldTrail, verifyTrail, type Channel, type SubjectState, type Trail } from '@optintrail/core';
-
-/** A trail with the name of the CRM it was read from. */
-export interface LabelledTrail {
-  label: string;
-  trail: Trail;
-}
+import { findConsent, foldTrail, verifyTrail, type Channel, type Trail } from '@optintrail/core';
 
 interface OptionalCore {
-  buildAccessReport?: (trails: LabelledTrail[], options: { generatedAt: string }) => unknown;
-  renderAccessReportText?: (report: unknown, options: { locale: string; timeZone?: string }) => string;
-  renderAccessReportHtml?: (report: unknown, options: { locale: string; timeZone?: string }) => string;
   auditTrails?: (trails: AsyncIterable<Trail> | Iterable<Trail>, options: AuditOptions) => Promise<AuditReportLike>;
   renderAuditSummary?: (report: AuditReportLike, options: { locale: string; timeZone?: string }) => string;
 }
@@ -36,43 +28,6 @@ export interface AuditReportLike {
   noTraceableOptIn: { count: number; examples: unknown[] };
   repermission: { count: number; examples: unknown[] };
   brokenChains: { count: number; examples: unknown[] };
-}
-
-export function accessReportAvailable(): boolean {
-  return typeof optional.buildAccessReport === 'function';
-}
-
-/** The access report (GDPR Art. 15) in the format asked for. */
-export function renderAccessReport(trails: LabelledTrail[], options: { format: 'json' | 'text' | 'html'; generatedAt: string; locale: string; timeZone: string }): string {
-  if (optional.buildAccessReport && optional.renderAccessReportText && optional.renderAccessReportHtml) {
-    const report = optional.buildAccessReport(trails, { generatedAt: options.generatedAt });
-    if (options.format === 'json') return JSON.stringify(report, null, 2);
-    const render = options.format === 'html' ? optional.renderAccessReportHtml : optional.renderAccessReportText;
-    return render(report, { locale: options.locale, timeZone: options.timeZone });
-  }
-  // Stand-in until core exports the report: the folded state, which holds the same facts.
-  const report = {
-    format: 'optintrail.folded-state/1',
-    note: 'minimal report: this build of @optintrail/core has no buildAccessReport',
-    generatedAt: options.generatedAt,
-    sources: trails.map(({ label, trail }) => {
-      const verification = verifyTrail(trail);
-      return { label, verified: verification.valid, state: foldTrail(trail) };
-    }),
-  };
-  const json = JSON.stringify(report, null, 2);
-  if (options.format === 'json') return json;
-  if (options.format === 'html') return `<pre>${json.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)}</pre>`;
-  return report.sources.map(({ label, state }) => describeState(label, state)).join('\n\n');
-}
-
-function describeState(label: string, state: SubjectState): string {
-  const lines = [`${state.subject} in ${label}: ${state.eventCount} events`];
-  for (const consent of state.consents) lines.push(`  consent ${consent.purpose}/${consent.channel}: ${consent.status} since ${consent.since} (${consent.strength})`);
-  for (const field of Object.values(state.fields)) {
-    lines.push(`  ${field.name}: ${field.erased ? '(erased)' : JSON.stringify(field.value)} from ${field.origin.source.name} on ${field.origin.at}`);
-  }
-  return lines.join('\n');
 }
 
 /** Consent audit over trails, streaming. */

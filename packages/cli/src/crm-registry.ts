@@ -6,10 +6,19 @@
  * When one cannot be loaded (not built), the demo and `--emulator` use the in-memory reference
  * adapter in that CRM's place and say so; commands against a real account refuse to run instead.
  */
-import type { CrmAdapter } from '@optintrail/core';
+import type { BackfillSubject, CrmAdapter } from '@optintrail/core';
 import { createInMemoryAdapter } from '@optintrail/adapter-test/in-memory-adapter';
+import { seedHubSpotExistingContacts, seedMailchimpExistingContacts, seedSalesforceExistingContacts } from './backfill-audience';
 import { OperationalError, UsageError } from './cli-errors';
 import type { CliSettings, SettingSpec } from './settings';
+// Types only (erased at build): the packages themselves load lazily, below.
+import type { HubSpotBackfillSettings } from '@optintrail/hubspot';
+import type { MailchimpBackfillSettings } from '@optintrail/mailchimp';
+import type { SalesforceBackfillSettings } from '@optintrail/salesforce';
+
+type HubSpotAdapter = HubSpotBackfillSettings['adapter'];
+type MailchimpAdapter = MailchimpBackfillSettings['adapter'];
+type SalesforceAdapter = SalesforceBackfillSettings['adapter'];
 
 export const CRM_NAMES = ['hubspot', 'mailchimp', 'salesforce'] as const;
 export type CrmName = (typeof CRM_NAMES)[number];
@@ -41,7 +50,31 @@ export interface RunningEmulator {
   environment: Record<string, string>;
   /** Lines of code that point the official SDK at it. */
   sdkUsage: string[];
+  /**
+   * Fills the emulator with contacts made in the CRM before OptinTrail (by the team, by imports, by
+   * people signing up), through the emulator's own backdoor rather than the adapter: what `backfill`
+   * reads. Resolves with their addresses.
+   */
+  seedExistingContacts(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** What `backfill` reads from a CRM, beyond the adapter itself. */
+export interface BackfillSourceOptions {
+  /** The purpose a CRM-wide status or opt-out is about (Mailchimp status, HubSpot and Salesforce email opt-out). */
+  purpose: string;
+  /** HubSpot: purpose → subscription type id whose current status becomes a consent event. */
+  subscriptions?: Readonly<Record<string, number>>;
+}
+
+/** A CRM's backfill reader, loaded from its adapter package. */
+export interface CrmBackfillSource {
+  /** Namespace of the backfilled event ids (stable, so a re-run writes nothing twice). */
+  namespace: string;
+  /** Every contact of the CRM with what it knows about them, a page at a time. */
+  subjects: AsyncIterable<BackfillSubject>;
+  /** Things the user should know about what is read (e.g. contacts left alone), printed on stderr. */
+  notes: string[];
 }
 
 /** Where a command's reads and writes go. */
@@ -57,6 +90,11 @@ export interface CrmConnection {
   emulator: RunningEmulator | undefined;
   /** Things the user should know (stand-ins, fresh emulators), printed on stderr. */
   notes: string[];
+  /**
+   * Opens the reader of what the CRM already knows about its contacts (native history, signup
+   * fields, consent records) for `backfill`; undefined where the in-memory stand-in answers.
+   */
+  backfillSource: ((options: BackfillSourceOptions) => Promise<CrmBackfillSource>) | undefined;
   close(): Promise<void>;
 }
 
@@ -77,6 +115,13 @@ interface CrmDefinition {
   createAdapter(settings: Readonly<Record<string, string>>): Promise<CrmAdapter>;
   /** Starts the package's emulator on 127.0.0.1 and describes how to reach it. */
   startEmulator(port: number): Promise<Omit<RunningEmulator, 'crm'>>;
+  /**
+   * Loads the package's backfill reader for an adapter it made. `settings` are those the adapter
+   * was made with (keyed like `createAdapter`'s), for what the reader needs beyond the adapter.
+   */
+  backfillSource(adapter: CrmAdapter, settings: Readonly<Record<string, string>>, options: BackfillSourceOptions): Promise<CrmBackfillSource>;
+  /** Defaults of `BackfillSourceOptions` that fit the fresh emulator (e.g. its subscription types). */
+  emulatorBackfillDefaults: Partial<BackfillSourceOptions>;
 }
 
 /** The adapter or emulator package could not be loaded (not built, not installed). */
@@ -92,6 +137,10 @@ async function load<T>(packageName: string, importer: () => Promise<T>): Promise
 }
 
 const EMULATOR_TOKEN = 'emulator-token';
+/** The app id the HubSpot emulator signs API writes with (`sourceType: INTEGRATION`). */
+const HUBSPOT_EMULATOR_APP_ID = '1234567';
+/** The HubSpot emulator's "Newsletter" subscription type. */
+const HUBSPOT_EMULATOR_NEWSLETTER_SUBSCRIPTION = 101;
 
 const DEFINITIONS: Record<CrmName, CrmDefinition> = {
   hubspot: {
@@ -101,6 +150,7 @@ const DEFINITIONS: Record<CrmName, CrmDefinition> = {
     settings: [
       { env: 'HUBSPOT_ACCESS_TOKEN', config: 'hubspot.accessToken', adapterKey: 'accessToken', required: true, secret: true, description: 'private app access token' },
       { env: 'HUBSPOT_BASE_PATH', config: 'hubspot.basePath', adapterKey: 'basePath', required: false, secret: false, description: 'API base URL (default https://api.hubapi.com; an emulator URL to try things)' },
+      { env: 'HUBSPOT_APP_ID', config: 'hubspot.appId', adapterKey: 'appId', required: false, secret: false, description: "id of the app whose token OptinTrail uses (backfill: its own writes are not history)" },
     ],
     placement: { schema: 'contact properties', summary: 'contact properties', timeline: 'notes associated with the contact' },
     async createAdapter(settings) {
@@ -109,20 +159,39 @@ const DEFINITIONS: Record<CrmName, CrmDefinition> = {
     },
     async startEmulator(port) {
       const { startHubSpotEmulator } = await load('@optintrail/hubspot/testing', () => import('@optintrail/hubspot/testing'));
-      const emulator = await startHubSpotEmulator({ port });
+      const emulator = await startHubSpotEmulator({ port, appId: HUBSPOT_EMULATOR_APP_ID });
       const url = emulator.url;
       return {
         url,
         calls: () => emulator.calls,
         close: () => emulator.close(),
-        adapterSettings: { accessToken: EMULATOR_TOKEN, basePath: url },
-        environment: { HUBSPOT_ACCESS_TOKEN: EMULATOR_TOKEN, HUBSPOT_BASE_PATH: url },
+        seedExistingContacts: () => seedHubSpotExistingContacts(emulator, { accessToken: EMULATOR_TOKEN, newsletterSubscriptionId: HUBSPOT_EMULATOR_NEWSLETTER_SUBSCRIPTION }),
+        adapterSettings: { accessToken: EMULATOR_TOKEN, basePath: url, appId: HUBSPOT_EMULATOR_APP_ID },
+        environment: { HUBSPOT_ACCESS_TOKEN: EMULATOR_TOKEN, HUBSPOT_BASE_PATH: url, HUBSPOT_APP_ID: HUBSPOT_EMULATOR_APP_ID },
         sdkUsage: [
           "import { Client } from '@hubspot/api-client';",
           `const hubspot = new Client({ accessToken: 'any-token', basePath: '${url}' });`,
         ],
       };
     },
+    async backfillSource(adapter, settings, options) {
+      const { hubSpotBackfillSubjects, HUBSPOT_BACKFILL_NAMESPACE } = await load('@optintrail/hubspot', () => import('@optintrail/hubspot'));
+      const subscriptions = Object.fromEntries(Object.entries(options.subscriptions ?? {}).map(([purpose, subscriptionId]) => [purpose, { subscriptionId }]));
+      const ownSourceIds = settings.appId ? [settings.appId] : [];
+      const notes: string[] = [];
+      if (Object.keys(subscriptions).length === 0) {
+        notes.push('no --subscription given: subscription statuses are not read, only property history and the "unsubscribed from all email" flag');
+      }
+      let subjects: AsyncIterable<BackfillSubject> = hubSpotBackfillSubjects({ adapter: adapter as HubSpotAdapter, subscriptions, ownSourceIds, purpose: options.purpose });
+      if (ownSourceIds.length === 0) {
+        // Without the app id, OptinTrail's own writes would read as history and be added to the
+        // trails they came from: contacts that already hold a trail are left as they are.
+        notes.push('HUBSPOT_APP_ID is not set: contacts that already hold a trail are left as they are (set it to add the changes made in HubSpot since)');
+        subjects = leaveTrailsAlone(subjects);
+      }
+      return { namespace: HUBSPOT_BACKFILL_NAMESPACE, subjects, notes };
+    },
+    emulatorBackfillDefaults: { subscriptions: { newsletter: HUBSPOT_EMULATOR_NEWSLETTER_SUBSCRIPTION } },
   },
   mailchimp: {
     name: 'mailchimp',
@@ -153,6 +222,7 @@ const DEFINITIONS: Record<CrmName, CrmDefinition> = {
         url,
         calls: () => emulator.calls,
         close: () => emulator.close(),
+        seedExistingContacts: async () => seedMailchimpExistingContacts(emulator, listId),
         adapterSettings: { apiKey, serverPrefix, listId, baseUrl: url },
         environment: { MAILCHIMP_API_KEY: apiKey, MAILCHIMP_SERVER_PREFIX: serverPrefix, MAILCHIMP_LIST_ID: listId, MAILCHIMP_BASE_URL: url },
         sdkUsage: [
@@ -163,6 +233,11 @@ const DEFINITIONS: Record<CrmName, CrmDefinition> = {
         ],
       };
     },
+    async backfillSource(adapter, _settings, options) {
+      const { mailchimpBackfillSubjects, MAILCHIMP_BACKFILL_NAMESPACE } = await load('@optintrail/mailchimp', () => import('@optintrail/mailchimp'));
+      return { namespace: MAILCHIMP_BACKFILL_NAMESPACE, subjects: mailchimpBackfillSubjects({ adapter: adapter as MailchimpAdapter, purpose: options.purpose }), notes: [] };
+    },
+    emulatorBackfillDefaults: {},
   },
   salesforce: {
     name: 'salesforce',
@@ -185,6 +260,7 @@ const DEFINITIONS: Record<CrmName, CrmDefinition> = {
         url,
         calls: () => emulator.calls,
         close: () => emulator.close(),
+        seedExistingContacts: async () => seedSalesforceExistingContacts(emulator),
         adapterSettings: { instanceUrl: url, accessToken: EMULATOR_TOKEN },
         environment: { SALESFORCE_INSTANCE_URL: url, SALESFORCE_ACCESS_TOKEN: EMULATOR_TOKEN },
         sdkUsage: [
@@ -193,8 +269,22 @@ const DEFINITIONS: Record<CrmName, CrmDefinition> = {
         ],
       };
     },
+    async backfillSource(adapter, _settings, options) {
+      const { salesforceBackfillSubjects, SALESFORCE_BACKFILL_NAMESPACE } = await load('@optintrail/salesforce', () => import('@optintrail/salesforce'));
+      return {
+        namespace: SALESFORCE_BACKFILL_NAMESPACE,
+        subjects: salesforceBackfillSubjects({ adapter: adapter as SalesforceAdapter, emailOptOutPurpose: options.purpose }),
+        notes: [],
+      };
+    },
+    emulatorBackfillDefaults: {},
   },
 };
+
+/** Contacts that already hold a trail pass through with nothing to add (counted, left as they are). */
+async function* leaveTrailsAlone(subjects: AsyncIterable<BackfillSubject>): AsyncGenerator<BackfillSubject> {
+  for await (const subject of subjects) yield subject.hasTrail ? { ...subject, changes: [] } : subject;
+}
 
 export function isCrmName(value: string): value is CrmName {
   return (CRM_NAMES as readonly string[]).includes(value);
@@ -252,6 +342,7 @@ function inMemoryConnection(crm: CrmName, why: string): CrmConnection {
     target: `in-memory stand-in for ${label}`,
     emulator: undefined,
     notes: [`${why}; the in-memory reference adapter stands in for ${label} (same contract, nothing leaves this process).`],
+    backfillSource: undefined,
     close: async () => undefined,
   };
 }
@@ -271,14 +362,16 @@ export async function connectToEmbeddedEmulator(crm: CrmName): Promise<CrmConnec
     throw new OperationalError(`the ${definition.label} emulator did not start: ${(error as Error).message}`);
   }
   try {
+    const adapter = await definition.createAdapter(emulator.adapterSettings);
     return {
       crm,
       label: definition.label,
-      adapter: await definition.createAdapter(emulator.adapterSettings),
+      adapter,
       implementation: 'adapter',
       target: `embedded ${definition.label} emulator at ${emulator.url}`,
       emulator,
       notes: [],
+      backfillSource: (options) => backfillSourceOf(definition, adapter, emulator.adapterSettings, { ...definition.emulatorBackfillDefaults, ...withoutUndefined(options), purpose: options.purpose }),
       close: () => emulator.close(),
     };
   } catch (error) {
@@ -322,6 +415,25 @@ export async function connectWithCredentials(crm: CrmName, settings: CliSettings
     target: base ? `${definition.label} at ${base}` : definition.label,
     emulator: undefined,
     notes: [],
+    backfillSource: (options) => backfillSourceOf(definition, adapter, values, options),
     close: async () => undefined,
   };
+}
+
+async function backfillSourceOf(definition: CrmDefinition, adapter: CrmAdapter, settings: Readonly<Record<string, string>>, options: BackfillSourceOptions): Promise<CrmBackfillSource> {
+  try {
+    return await definition.backfillSource(adapter, settings, options);
+  } catch (error) {
+    if (error instanceof PackageUnavailableError) throw new OperationalError(`the ${definition.label} backfill is not available: ${error.message}`);
+    throw error;
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
+
+/** The CRMs whose required settings are all present (environment or config file): what `--crm all` means with a real account. */
+export function configuredCrms(settings: CliSettings): CrmName[] {
+  return CRM_NAMES.filter((crm) => DEFINITIONS[crm].settings.every((setting) => !setting.required || settings.get(setting) !== undefined));
 }

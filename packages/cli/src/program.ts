@@ -4,6 +4,7 @@ import packageJson from '../package.json';
 import { CliError } from './cli-errors';
 import type { CommandContext } from './command-context';
 import { registerAuditCommand } from './commands/audit-command';
+import { registerBackfillCommand } from './commands/backfill-command';
 import { registerDemoCommand } from './commands/demo-command';
 import { registerEmulatorCommand } from './commands/emulator-command';
 import { registerEraseCommand } from './commands/erase-command';
@@ -140,11 +141,12 @@ Start here
   $ optintrail demo                          the whole product on three embedded emulators
   $ optintrail emulator --crm hubspot        a local HubSpot for your own code and the official SDK
   $ optintrail sync --crm hubspot --emulator --input events.jsonl
+  $ optintrail backfill --crm mailchimp --emulator   existing contacts gain a first trail
 
 Credentials come only from environment variables or a JSON file given with --config (environment
 wins); they are never printed. Variable and config key for each CRM:
 ${credentialsHelp()}
-  Suppression list (erase, sync --suppression-file):
+  Suppression list (erase, sync and backfill --suppression-file):
     ${SUPPRESSION_KEY_SETTING.env.padEnd(26)} ${SUPPRESSION_KEY_SETTING.config.padEnd(24)} ${SUPPRESSION_KEY_SETTING.description}
 Without credentials, add --emulator to any command to run it against a fresh embedded emulator
 (read commands find the demo audience there).
@@ -155,6 +157,7 @@ subject), 2 usage error, 3 CRM or file system failure, 130 stopped by Ctrl-C.`,
 
   registerDemoCommand(program, run);
   registerSyncCommand(program, run);
+  registerBackfillCommand(program, run);
   registerReminderCommand(program, run);
   registerReportCommand(program, run);
   registerEraseCommand(program, run);

@@ -4,9 +4,10 @@ import { hasStackTrace, runCli } from './run-cli';
 const COMMANDS: Record<string, string[]> = {
   demo: ['--json'],
   sync: ['--crm <name>', '--emulator', '--config <file>', '--input <file>', '--format <format>', '--resume-file <file>', '--suppression-file <file>', '--limit <subjects>', '--dry-run', '--json', 'source_phrase_<locale>', 'Exit codes'],
+  backfill: ['--crm <name>', '--emulator', '--config <file>', '--dry-run', '--json', '--quiet', '--purpose <key>', '--subscription <purpose=id>', '--batch-size <contacts>', '--suppression-file <file>', 'HUBSPOT_APP_ID', 'no proof', 'Exit codes'],
   reminder: ['--crm <name>', '--email <address>', '--locale <tag>', '--touchpoint <name>', '--purpose <key>', '--html', '--time-zone <zone>', '--json', 'Exit codes'],
-  report: ['--crm <name>', '--email <address>', '--format <format>', '"json", "text", "html"', 'Exit codes'],
-  erase: ['--crm <name>', '--email <address>', '--suppression-file <file>', '--yes', '--dry-run', 'OPTINTRAIL_SUPPRESSION_KEY', 'Exit codes'],
+  report: ['--crm <name>', '--email <address>', '--format <format>', '"json", "text", "html"', '--crm all', 'Exit codes'],
+  erase: ['--crm <name>', '--email <address>', '--suppression-file <file>', '--yes', '--dry-run', 'OPTINTRAIL_SUPPRESSION_KEY', '--crm all', 'Exit codes'],
   audit: ['--crm <name>', '--emails-file <file>', '--input <file>', '--repermission-after-months <months>', '--json', 'Exit codes'],
   emulator: ['--crm <name>', '--port <port>', '--json', 'Exit codes'],
 };

@@ -34,6 +34,11 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['config file with a misspelt key', ['sync', '--crm', 'hubspot', '--input', events, '--config', unknownKeyConfig], /unknown key "hubspot\.acessToken"/],
   ['erase without confirmation', ['erase', '--crm', 'hubspot', '--emulator', '--email', 'a@example.com', '--suppression-file', join(directory, 's.txt')], /add --yes to confirm, or --dry-run/],
   ['erase without a suppression key', ['erase', '--crm', 'hubspot', '--emulator', '--email', 'a@example.com', '--suppression-file', join(directory, 's.txt'), '--yes'], /set OPTINTRAIL_SUPPRESSION_KEY/],
+  ['report --crm all without any credentials', ['report', '--crm', 'all', '--email', 'a@example.com'], /--crm all found no configured CRM: set the variables of at least one .*--emulator/],
+  ['erase with a CRM not in the list', ['erase', '--crm', 'hubspot', '--crm', 'pipedrive', '--email', 'a@example.com', '--suppression-file', join(directory, 's.txt'), '--yes'], /argument 'pipedrive' is invalid. Allowed choices are hubspot, mailchimp, salesforce, all/],
+  ['report with one CRM of several without credentials', ['report', '--crm', 'hubspot', '--crm', 'salesforce', '--email', 'a@example.com'], /no HubSpot credentials/],
+  ['backfill without credentials', ['backfill', '--crm', 'salesforce'], /no Salesforce credentials: set SALESFORCE_INSTANCE_URL \+ SALESFORCE_ACCESS_TOKEN/],
+  ['backfill with a batch size of 0', ['backfill', '--crm', 'hubspot', '--emulator', '--batch-size', '0'], /--batch-size must be a whole number from 1/],
   ['audit with nothing to audit', ['audit'], /say what to audit/],
   ['audit of a CRM without addresses', ['audit', '--crm', 'hubspot'], /needs both --crm and --emails-file/],
 ];

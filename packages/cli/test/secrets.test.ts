@@ -68,6 +68,12 @@ describe('no secret appears in any output', () => {
     ['erase', '--crm', 'hubspot', '--email', DEMO_SUBSCRIBER, '--suppression-file', join(directory, 'suppressed.txt'), '--yes'],
     ['erase', '--crm', 'mailchimp', '--email', DEMO_SUBSCRIBER, '--suppression-file', join(directory, 'suppressed.txt'), '--dry-run', '--json'],
     ['audit', '--crm', 'hubspot', '--emails-file', emails, '--json'],
+    ['backfill', '--crm', 'hubspot', '--json'],
+    ['backfill', '--crm', 'mailchimp', '--dry-run'],
+    ['backfill', '--crm', 'salesforce'],
+    ['report', '--crm', 'all', '--email', DEMO_SUBSCRIBER],
+    ['erase', '--crm', 'all', '--email', DEMO_SUBSCRIBER, '--suppression-file', join(directory, 'suppressed.txt'), '--yes', '--json'],
+    ['sync', '--crm', 'hubspot', '--emulator', '--input', events, '--suppression-file', join(directory, 'suppressed.txt'), '--dry-run'],
     ['reminder', '--crm', 'hubspot', '--emulator', '--email', DEMO_SUBSCRIBER],
     ['demo'],
   ];

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { suppressionFingerprint, TrailIntegrityError, type Trail } from '@optintrail/core';
+import { eraseEverywhere, TrailIntegrityError, type ErasureReceipt, type Trail } from '@optintrail/core';
 import { OperationalError, UsageError } from '../cli-errors';
-import { addConnectionOptions, openConnection, parseEmailOption, type CommandContext, type ConnectionOptions } from '../command-context';
-import { EXIT_OK } from '../exit-codes';
-import { appendListLine, readListFile } from '../list-files';
+import { addMultiConnectionOptions, closeConnections, openConnections, parseEmailOption, type CommandContext, type MultiConnectionOptions } from '../command-context';
+import type { CrmConnection } from '../crm-registry';
+import { EXIT_OK, EXIT_OPERATIONAL } from '../exit-codes';
 import { SUPPRESSION_KEY_SETTING } from '../settings';
+import { openSuppressionFile } from '../suppression-file';
 
-export interface EraseCommandOptions extends ConnectionOptions {
+export interface EraseCommandOptions extends MultiConnectionOptions {
   email: string;
   suppressionFile: string;
   reason?: string;
@@ -19,28 +20,33 @@ export interface EraseCommandOptions extends ConnectionOptions {
 export function registerEraseCommand(program: Command, run: (action: (context: CommandContext) => Promise<number>) => Promise<void>): void {
   const command = program
     .command('erase')
-    .summary('erase a subject from a CRM (GDPR Art. 17) and add them to the suppression list')
+    .summary('erase a subject from one CRM or several (GDPR Art. 17) and add them to the suppression list')
     .description(
-      "Deletes the subject with the CRM's own mechanism and appends the address's suppression fingerprint (a keyed hash: no personal data) to the suppression file, so that `optintrail sync --suppression-file` never writes the address again. The fingerprint is written before the deletion: if the deletion fails the address is still protected from re-import, and a re-run finishes the job.",
+      "Deletes the subject from every CRM named, each with its own mechanism (HubSpot GDPR delete, Mailchimp delete-permanent, Salesforce delete of the record and its event records), and appends the address's suppression fingerprint (a keyed hash: no personal data) to the suppression file once, so that `optintrail sync --suppression-file` never writes the address again. The fingerprint is written before any CRM is touched: if a deletion fails the address is still protected from re-import, and a re-run finishes the job.",
     );
-  addConnectionOptions(command)
+  addMultiConnectionOptions(command)
     .requiredOption('--email <address>', "the subject's email address")
     .requiredOption('--suppression-file <file>', 'file of suppression fingerprints, one per line (created if missing)')
     .option('--reason <text>', 'reason or ticket reference, recorded with the request')
     .option('--requested-by <name>', 'who carries out the request (staff member, integration)')
     .option('--yes', 'confirm the erasure (required unless --dry-run: it cannot be undone)')
     .option('--dry-run', 'show what would be erased without erasing or writing the suppression file')
-    .option('--json', 'print the receipt as JSON')
+    .option('--json', 'print the receipts as JSON')
     .addHelpText(
       'after',
       `
-Needs ${SUPPRESSION_KEY_SETTING.env} (or "${SUPPRESSION_KEY_SETTING.config}" in --config): the ${SUPPRESSION_KEY_SETTING.description}.
-Use the same key for sync --suppression-file.
+Several CRMs: repeat --crm (--crm hubspot --crm salesforce), or --crm all for every CRM whose
+credentials are set (all three with --emulator). A CRM that fails does not stop the others.
 
-Exit codes: 0 erased (or nothing to erase), 1 data failure, 2 usage error, 3 CRM cannot erase or failed.
+Needs ${SUPPRESSION_KEY_SETTING.env} (or "${SUPPRESSION_KEY_SETTING.config}" in --config): the ${SUPPRESSION_KEY_SETTING.description}.
+Use the same key for sync --suppression-file and backfill --suppression-file.
+
+Exit codes: 0 erased everywhere (or nothing to erase), 2 usage error, 3 a CRM cannot erase or
+  failed (the others are erased; the fingerprint is in the file; re-run to finish).
 
 Examples
   $ optintrail erase --crm hubspot --email alex.moreau@example.org --suppression-file suppressed.txt --yes
+  $ optintrail erase --crm all --email alex.moreau@example.org --suppression-file suppressed.txt --yes --json
   $ optintrail erase --crm mailchimp --emulator --email alex.moreau@example.org --suppression-file /tmp/s.txt --dry-run`,
     )
     .action(async (options: EraseCommandOptions) => run((context) => eraseCommand(context, options)));
@@ -50,58 +56,89 @@ export async function eraseCommand(context: CommandContext, options: EraseComman
   const { output } = context;
   const email = parseEmailOption(options.email);
   if (!options.yes && !options.dryRun) throw new UsageError('erasure cannot be undone: add --yes to confirm, or --dry-run to see what would be erased');
-  const key = context.loadSettings(options.config).get(SUPPRESSION_KEY_SETTING);
-  if (!key) throw new UsageError(`no suppression key: set ${SUPPRESSION_KEY_SETTING.env} (or ${SUPPRESSION_KEY_SETTING.config} in --config) to the ${SUPPRESSION_KEY_SETTING.description}`);
-  // Throws a ValidationError (exit 2) for a key that is too short, before anything is touched.
-  const fingerprint = suppressionFingerprint(email, key);
-  const known = readListFile(options.suppressionFile, 'suppression file', { mustExist: false }) ?? [];
+  // Refuses a missing or short key, or a file that is not a suppression file, before anything is touched.
+  const suppression = openSuppressionFile(context, options.suppressionFile, options.config, 'erase');
+  const fingerprint = suppression.fingerprint(email);
+  const alreadySuppressed = suppression.stored.has(fingerprint);
 
-  const connection = await openConnection(context, options, { seedDemo: true });
+  const connections = await openConnections(context, options, { seedDemo: true });
   try {
-    const { adapter } = connection;
-    if (!adapter.erase || !adapter.capabilities.erase) throw new OperationalError(`the ${connection.label} adapter cannot erase subjects`);
-    let trail: Trail | null;
-    try {
-      trail = await adapter.pull({ email }, { verify: false });
-    } catch (error) {
-      if (TrailIntegrityError.isInstance(error)) trail = null;
-      else throw error;
+    for (const connection of connections) {
+      if (!connection.adapter.erase || !connection.adapter.capabilities.erase) throw new OperationalError(`the ${connection.label} adapter cannot erase subjects`);
     }
-    const alreadySuppressed = known.includes(fingerprint);
     if (options.dryRun) {
-      const plan = {
-        dryRun: true,
-        subject: email,
-        crm: options.crm,
-        trailEvents: trail?.events.length ?? 0,
-        wouldAppendFingerprint: !alreadySuppressed,
-        suppressionFile: options.suppressionFile,
-      };
-      if (options.json) output.json(plan);
-      else {
-        output.out(`Dry run: would erase ${email} from ${connection.label} (${plan.trailEvents} events in its trail).`);
+      const crms = [];
+      for (const connection of connections) crms.push({ crm: connection.crm, label: connection.label, trailEvents: (await storedTrail(connection, email))?.events.length ?? 0 });
+      if (options.json) {
+        output.json({ dryRun: true, subject: email, crms, wouldAppendFingerprint: !alreadySuppressed, suppressionFile: options.suppressionFile });
+      } else {
+        for (const { label, trailEvents } of crms) output.out(`Dry run: would erase ${email} from ${label} (${trailEvents} events in its trail).`);
         output.out(alreadySuppressed ? `  ${options.suppressionFile} already holds its fingerprint.` : `  would append its fingerprint to ${options.suppressionFile}.`);
       }
       return EXIT_OK;
     }
 
-    if (!alreadySuppressed) appendListLine(options.suppressionFile, fingerprint, 'OptinTrail suppression fingerprints (HMAC-SHA256 of erased addresses); keep with the key');
-    const receipt = await adapter.erase(
-      { email },
+    const result = await eraseEverywhere(
+      connections.map(({ label, adapter }) => ({ label, adapter })),
+      email,
       {
-        requestedAt: context.now().toISOString(),
-        ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
-        ...(options.reason ? { reason: options.reason } : {}),
+        // Called once, before any CRM is touched: the file holds the fingerprint even if a deletion fails.
+        suppression: {
+          add(address) {
+            const added = suppression.list.add(address);
+            suppression.append(added);
+            return added;
+          },
+        },
+        request: {
+          requestedAt: context.now().toISOString(),
+          ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
+          ...(options.reason ? { reason: options.reason } : {}),
+        },
       },
     );
-    if (options.json) output.json({ subject: email, fingerprint, suppressionFile: options.suppressionFile, receipt });
-    else {
-      output.out(`Erased ${email} from ${connection.label} with ${receipt.mechanism} at ${receipt.erasedAt}.`);
-      output.out(`  removed: ${receipt.removed.length > 0 ? receipt.removed.join(', ') : 'nothing (the CRM held no record)'}`);
-      output.out(`  suppression fingerprint ${alreadySuppressed ? 'already in' : 'appended to'} ${options.suppressionFile}`);
+    // Receipts come in the order of the CRMs that confirmed; failures name theirs.
+    const confirmed = connections.filter((connection) => !result.failures.some((failure) => failure.label === connection.label));
+    const receipts: Array<{ label: string; receipt: ErasureReceipt }> = result.receipts.map((receipt, index) => ({ label: confirmed[index]!.label, receipt }));
+    const fingerprintLine = `suppression fingerprint ${alreadySuppressed ? 'already in' : 'appended to'} ${options.suppressionFile}`;
+    if (options.json) {
+      output.json({
+        subject: email,
+        fingerprint: result.fingerprint,
+        suppressionFile: options.suppressionFile,
+        fingerprintAppended: !alreadySuppressed,
+        complete: result.complete,
+        // With one CRM, its receipt alone as well (the shape of a single erasure).
+        ...(connections.length === 1 && receipts[0] ? { receipt: receipts[0].receipt } : {}),
+        receipts: receipts.map(({ label, receipt }) => ({ label, ...receipt })),
+        failures: result.failures,
+      });
+    } else {
+      for (const { label, receipt } of receipts) {
+        output.out(`Erased ${email} from ${label} with ${receipt.mechanism} at ${receipt.erasedAt}.`);
+        output.out(`  removed: ${receipt.removed.length > 0 ? receipt.removed.join(', ') : 'nothing (the CRM held no record)'}`);
+      }
+      for (const failure of result.failures) {
+        output.out(`! Not erased from ${failure.label}: ${failure.reason}${failure.isRetryable ? ' (temporary: re-run the same command)' : ''}`);
+      }
+      output.out(`  ${fingerprintLine}`);
+    }
+    if (!result.complete) {
+      output.err(`optintrail: error: ${email} was not erased from ${result.failures.map((failure) => failure.label).join(', ')}; the address is on the suppression list, and re-running the command is safe`);
+      return EXIT_OPERATIONAL;
     }
     return EXIT_OK;
   } finally {
-    await connection.close();
+    await closeConnections(connections);
+  }
+}
+
+/** The trail as stored, verified or not (a dry run only counts its events). */
+async function storedTrail(connection: CrmConnection, email: string): Promise<Trail | null> {
+  try {
+    return await connection.adapter.pull({ email }, { verify: false });
+  } catch (error) {
+    if (TrailIntegrityError.isInstance(error)) return null;
+    throw error;
   }
 }

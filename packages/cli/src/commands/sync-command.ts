@@ -1,15 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createSuppressionList, type PushReport, type SyncProgress } from '@optintrail/core';
+import type { PushReport, SyncProgress } from '@optintrail/core';
 import { UsageError } from '../cli-errors';
 import { addConnectionOptions, integerOption, openConnection, type CommandContext, type ConnectionOptions } from '../command-context';
 import { EXIT_DATA_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
 import { checkCsvHeader, INPUT_FORMATS, InputFormatError, readTrailsFromFile, type InputFormat, type InputProblem } from '../input/index';
-import { readListFile } from '../list-files';
 import { createProgressReporter } from '../progress-reporter';
 import { identifyInput, readResumeState, writeResumeState, type ResumeState } from '../resume-file';
-import { SUPPRESSION_KEY_SETTING } from '../settings';
+import { openSuppressionFile } from '../suppression-file';
 
 export interface SyncOptions extends ConnectionOptions {
   input: string;
@@ -105,13 +104,7 @@ export async function syncCommand(context: CommandContext, options: SyncOptions)
   }
   const resumed = options.resumeFile ? readResumeState(options.resumeFile, { crm: options.crm, input }) : undefined;
 
-  let suppression: ReturnType<typeof createSuppressionList> | undefined;
-  if (options.suppressionFile) {
-    const key = context.loadSettings(options.config).get(SUPPRESSION_KEY_SETTING);
-    if (!key) throw new UsageError(`--suppression-file needs the fingerprint key: set ${SUPPRESSION_KEY_SETTING.env} (or ${SUPPRESSION_KEY_SETTING.config} in --config)`);
-    const fingerprints = readListFile(options.suppressionFile, 'suppression file', { mustExist: false }) ?? [];
-    suppression = createSuppressionList({ key, fingerprints });
-  }
+  const suppression = options.suppressionFile ? openSuppressionFile(context, options.suppressionFile, options.config, '--suppression-file').list : undefined;
 
   const connection = await openConnection(context, options, { seedDemo: false });
   const problems: InputProblem[] = [];
