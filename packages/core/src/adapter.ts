@@ -74,6 +74,7 @@ export interface PushFailure {
 
 /** What `push` did. */
 export interface PushReport extends Omit<SyncProgress, 'cursor'> {
+  /** The failures, up to `PushOptions.maxFailuresListed`; `failed` is the full count. */
   failures: PushFailure[];
   /** Resume point after the last subject fully handled. */
   cursor?: string;
@@ -95,6 +96,11 @@ export interface PushOptions {
   suppression?: SuppressionCheck;
   /** Skip input up to and including this cursor (from a previous report or progress event). */
   resumeAfter?: string;
+  /**
+   * At most this many failures are listed in the report (default 10,000); `failed` still counts
+   * them all, so `failed > failures.length` means the list was cut. Keeps memory flat on bad input.
+   */
+  maxFailuresListed?: number;
 }
 
 export interface PullOptions {

@@ -160,3 +160,19 @@ describe('planWrite', () => {
     expect(typeof plan === 'string' ? plan : plan.newEvents.map((event) => event.id)).toEqual([inputs[1]!.id]);
   });
 });
+
+describe('runPushPipeline failures list', () => {
+  it('lists at most maxFailuresListed failures and counts them all', async () => {
+    const { runPushPipeline } = await import('../src/index');
+    const bad = Array.from({ length: 7 }, (_, index) => ({ subject: `bad${index}@example.org`, events: [] }));
+    const report = await runPushPipeline(bad, { maxFailuresListed: 3 }, {
+      adapter: 'test',
+      batchSize: 100,
+      apiCalls: () => 0,
+      readExisting: async () => new Map(),
+      write: async () => [],
+    });
+    expect(report.failed).toBe(7);
+    expect(report.failures).toHaveLength(3);
+  });
+});

@@ -96,8 +96,10 @@ export async function runPushPipeline(
   const order: PreparedBatch[] = [];
   const subjectsInFlight = new Map<string, PreparedBatch>();
 
+  // `failed` counts every failure; the list is capped so a wholly bad input cannot grow memory.
+  const maxFailures = options.maxFailuresListed ?? 10_000;
   const fail = (failure: PushFailure) => {
-    report.failures.push(failure);
+    if (report.failures.length < maxFailures) report.failures.push(failure);
     report.failed += 1;
   };
 
