@@ -42,8 +42,8 @@ function target(strategy: string): CrashTarget {
 describe('hubspot sync killed and resumed', () => {
   for (const strategy of ['upsert-first', 'read-first']) {
     it(`ends identical to an uninterrupted sync, nothing twice (${strategy})`, { timeout: 300_000 }, async () => {
-      const kills = envNumber('CRASH_KILLS', 4);
-      const result = await runCrashResume(target(strategy), { trails: envNumber('CRASH_TRAILS', 250), seed: envNumber('FAULT_SEED', 4), killsPerPhase: kills });
+      const kills = envNumber('CRASH_KILLS', 3);
+      const result = await runCrashResume(target(strategy), { trails: envNumber('CRASH_TRAILS', 150), seed: envNumber('FAULT_SEED', 4), killsPerPhase: kills });
       expect(result.problems).toEqual([]);
       expect(result.differences).toEqual([]);
       expect(result.kills).toBeGreaterThanOrEqual(kills);

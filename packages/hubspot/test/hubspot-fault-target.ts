@@ -83,15 +83,16 @@ export async function createHubSpotFaultTarget(): Promise<HubSpotFaultTarget> {
  * in writes: 0.3% already fails a quarter of the reads, which the adapter retries whole.
  */
 export const hubSpotFaultOptions: FaultSyncOptions = {
-  trails: 1200,
+  trails: 1000,
   seed: 9,
+  pullConcurrency: 16,
   rates: { rateLimit: 0.03, serverError: 0.03, dropConnection: 0.02, timeout: 0.01, partialFailure: 0.003, latencyMs: [0, 2] },
   timeoutMs: 400,
 };
 
 /** Answers up to 30% slower than the client waits: some land after the client gave up and retried. */
 export const hubSpotLostAnswerOptions: FaultSyncOptions = {
-  trails: 120,
+  trails: 100,
   seed: 21,
   rates: { rateLimit: 0, serverError: 0, dropConnection: 0, timeout: 0, partialFailure: 0, latencyMs: [0, 260] },
   timeoutMs: 200,

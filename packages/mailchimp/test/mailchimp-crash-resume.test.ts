@@ -58,8 +58,8 @@ function target(batches: string): CrashTarget {
 describe('mailchimp sync killed and resumed', () => {
   for (const batches of ['always', 'never']) {
     it(`ends identical to an uninterrupted sync, nothing twice (${batches === 'always' ? 'batch operations' : 'one call per note and event'})`, { timeout: 300_000 }, async () => {
-      const kills = envNumber('CRASH_KILLS', 4);
-      const result = await runCrashResume(target(batches), { trails: envNumber('CRASH_TRAILS', batches === 'always' ? 250 : 100), seed: envNumber('FAULT_SEED', 8), killsPerPhase: kills });
+      const kills = envNumber('CRASH_KILLS', 3);
+      const result = await runCrashResume(target(batches), { trails: envNumber('CRASH_TRAILS', batches === 'always' ? 150 : 80), seed: envNumber('FAULT_SEED', 8), killsPerPhase: kills });
       expect(result.problems).toEqual([]);
       expect(result.differences).toEqual([]);
       expect(result.kills).toBeGreaterThanOrEqual(kills);
@@ -69,7 +69,7 @@ describe('mailchimp sync killed and resumed', () => {
   it('ends identical to an uninterrupted sync when the killed run\'s batch is still running at the restart', { timeout: 300_000 }, async () => {
     process.env['CRASH_MAILCHIMP_BATCHES'] = 'always';
     process.env['CRASH_MAILCHIMP_LIST'] = slowListId;
-    const kills = envNumber('CRASH_KILLS', 4);
+    const kills = envNumber('CRASH_KILLS', 2);
     const result = await runCrashResume(
       {
         name: 'mailchimp-slow',
@@ -84,7 +84,7 @@ describe('mailchimp sync killed and resumed', () => {
         },
       },
       // Killed just as Mailchimp accepts a batch: the batch runs on without its client.
-      { trails: envNumber('CRASH_TRAILS', 120), seed: envNumber('FAULT_SEED', 10), killsPerPhase: kills, killOn: (request) => request.method === 'POST' && /\/batches$/.test(request.path), requestAtKill: 'carried-out' },
+      { trails: envNumber('CRASH_TRAILS', 80), seed: envNumber('FAULT_SEED', 10), killsPerPhase: kills, killOn: (request) => request.method === 'POST' && /\/batches$/.test(request.path), requestAtKill: 'carried-out' },
     );
     expect(result.problems).toEqual([]);
     expect(result.differences).toEqual([]);

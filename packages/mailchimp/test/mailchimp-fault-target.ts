@@ -108,8 +108,9 @@ export async function createMailchimpFaultTarget(): Promise<MailchimpFaultTarget
  * 429s are rarer here and carry a short Retry-After (Mailchimp itself sends none).
  */
 export const mailchimpFaultOptions: FaultSyncOptions = {
-  trails: 1000,
+  trails: 800,
   seed: 5,
+  pullConcurrency: 10,
   retryAfterSeconds: 0.2,
   rates: { rateLimit: 0.015, serverError: 0.03, dropConnection: 0.02, timeout: 0.005, partialFailure: 0.01, latencyMs: [0, 2] },
   timeoutMs: 400,
@@ -117,7 +118,7 @@ export const mailchimpFaultOptions: FaultSyncOptions = {
 
 /** Answers up to 30% slower than the client waits: some land after the client gave up. */
 export const mailchimpLostAnswerOptions: FaultSyncOptions = {
-  trails: 120,
+  trails: 100,
   seed: 23,
   rates: { rateLimit: 0, serverError: 0, dropConnection: 0, timeout: 0, partialFailure: 0, latencyMs: [0, 260] },
   timeoutMs: 200,

@@ -45,8 +45,8 @@ function target(transport: string): CrashTarget {
 describe('salesforce sync killed and resumed', () => {
   for (const transport of ['auto', 'collections']) {
     it(`ends identical to an uninterrupted sync, nothing twice (${transport})`, { timeout: 300_000 }, async () => {
-      const kills = envNumber('CRASH_KILLS', 4);
-      const result = await runCrashResume(target(transport), { trails: envNumber('CRASH_TRAILS', 250), seed: envNumber('FAULT_SEED', 6), killsPerPhase: kills });
+      const kills = envNumber('CRASH_KILLS', 3);
+      const result = await runCrashResume(target(transport), { trails: envNumber('CRASH_TRAILS', 150), seed: envNumber('FAULT_SEED', 6), killsPerPhase: kills });
       expect(result.problems).toEqual([]);
       expect(result.differences).toEqual([]);
       expect(result.kills).toBeGreaterThanOrEqual(kills);

@@ -82,15 +82,16 @@ export async function createSalesforceFaultTarget(): Promise<SalesforceFaultTarg
 
 /** The CI run: every fault kind at once; per-record failures are UNABLE_TO_LOCK_ROW in Collections answers. */
 export const salesforceFaultOptions: FaultSyncOptions = {
-  trails: 1200,
+  trails: 1000,
   seed: 7,
+  pullConcurrency: 16,
   rates: { rateLimit: 0.03, serverError: 0.03, dropConnection: 0.02, timeout: 0.01, partialFailure: 0.02, latencyMs: [0, 2] },
   timeoutMs: 400,
 };
 
 /** Answers up to 30% slower than the client waits: some land after the client gave up. */
 export const salesforceLostAnswerOptions: FaultSyncOptions = {
-  trails: 120,
+  trails: 100,
   seed: 25,
   rates: { rateLimit: 0, serverError: 0, dropConnection: 0, timeout: 0, partialFailure: 0, latencyMs: [0, 260] },
   timeoutMs: 200,
