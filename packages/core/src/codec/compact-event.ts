@@ -2,6 +2,7 @@ import { ValidationError } from '../errors';
 import { isRedacted, type ProvenanceEvent } from '../model/event';
 import { parseStoredEvent } from '../model/event-schema';
 import { computeEventHash } from '../trail/hash-chain';
+import { eventHashCached } from '../trail/validated-event-cache';
 
 /**
  * The compact form of a stored event used inside an encoded trail (format `ot1`): one-letter member
@@ -184,7 +185,7 @@ export function compactEvent(event: ProvenanceEvent, position: CompactPosition):
   if (subject !== position.subject) compact[EVENT_SPECIAL_MEMBERS.subject] = personalMember('u').pack!(subject);
   if (timeFromEventId(event.id) !== at) compact[EVENT_SPECIAL_MEMBERS.at] = at;
   if (position.previousHash === undefined || prev !== position.previousHash) compact[EVENT_SPECIAL_MEMBERS.prev] = packHash(prev);
-  if (computeEventHash(event) !== hash) compact[EVENT_SPECIAL_MEMBERS.hash] = packHash(hash);
+  if (eventHashCached(event) !== hash) compact[EVENT_SPECIAL_MEMBERS.hash] = packHash(hash);
   const confirmation = (compact.o as Record<string, Record<string, unknown>> | undefined)?.d;
   if (confirmation && confirmation.a === at) delete confirmation.a;
   return compact;

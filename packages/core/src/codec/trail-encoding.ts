@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ValidationError } from '../errors';
 import type { ProvenanceEvent, Trail } from '../model/event';
-import { parseStoredEvent } from '../model/event-schema';
+import { parseStoredEventCached } from '../trail/validated-event-cache';
 import { compactEvent, expandEvent, packHash } from './compact-event';
 import { TRAIL_DICTIONARY } from './trail-dictionary';
 import { utf8ByteLength } from './utf8-budget';
@@ -54,7 +54,7 @@ export function encodeTrail(trail: Trail, options: EncodeTrailOptions): EncodedT
   // Events are validated and compacted lazily, from the end: a small field never pays for a long trail.
   const compacts: Array<Record<string, unknown> | undefined> = [];
   const compactAt = (index: number) =>
-    (compacts[index] ??= compactEvent(parseStoredEvent(trail.events[index], `events[${index}]`), {
+    (compacts[index] ??= compactEvent(parseStoredEventCached(trail.events[index], `events[${index}]`), {
       subject: trail.subject,
       previousHash: index === 0 ? undefined : trail.events[index - 1]!.hash,
     }));

@@ -1,10 +1,11 @@
 import { TrailIntegrityError, ValidationError, type TrailIntegrityProblem, type ValidationIssue } from '../errors';
 import { isRedacted, type ProvenanceEvent, type ProvenanceEventInput, type Trail } from '../model/event';
 import { createEventId } from '../model/event-id';
-import { parseEventInput, parseStoredEvent } from '../model/event-schema';
+import { parseEventInput } from '../model/event-schema';
 import { protectInputIps, type IpProtection } from '../model/ip-protection';
 import { normalizeEmail } from '../model/subject';
 import { computeEventHash, redactEvent } from './hash-chain';
+import { eventHashCached, parseStoredEventCached } from './validated-event-cache';
 
 /** Supplies random bytes; defaults to the platform CSPRNG. Pass a seeded one for reproducible tests. */
 export type RandomBytes = (length: number) => Uint8Array;
@@ -116,7 +117,7 @@ export function verifyTrail(trail: Trail, options: VerifyOptions = {}): TrailVer
   for (const [index, event] of trail.events.entries()) {
     if (options.checkSchema !== false) {
       try {
-        parseStoredEvent(event);
+        parseStoredEventCached(event);
       } catch (error) {
         return fail(index, 'malformed-event', ValidationError.isInstance(error) ? error.message : String(error));
       }
@@ -129,7 +130,7 @@ export function verifyTrail(trail: Trail, options: VerifyOptions = {}): TrailVer
     if (event.prev !== prev) {
       return fail(index, 'chain-broken', index === 0 ? 'the first event must have no predecessor' : 'it does not link to the event before it (an event was inserted, deleted or moved)');
     }
-    const expected = computeEventHash(event);
+    const expected = eventHashCached(event);
     if (expected === undefined || expected !== event.hash) {
       return fail(index, 'content-mismatch', 'its content does not match its hash (it was edited)');
     }
