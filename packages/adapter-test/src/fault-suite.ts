@@ -83,7 +83,7 @@ export interface FaultTarget {
   readonly calls: readonly RecordedCallSummary[];
   /** Empties the CRM and switches faults off. */
   reset(): void | Promise<void>;
-  /** Where the CRM holds this subject's events, read from the emulator's state. */
+  /** Where the CRM holds this subject's events, read from the emulator's state: every place, even one holding none. */
   storedEvents(subject: string): StoredEventPlace[] | Promise<StoredEventPlace[]>;
   /** Every subject that has a contact record in the CRM (normalised emails). */
   contactSubjects(): string[] | Promise<string[]>;
