@@ -49,7 +49,7 @@ export interface MailchimpAdapterSettings {
    */
   pendingWithoutConfirmation?: boolean;
 
-  /** Subjects per push batch (Mailchimp's batch subscribe takes 500). */
+  /** Subjects per push batch, default 1,000, at most 5,000 (batch subscribes are split into calls of 500; one `/batches` round trip serves the whole push batch). */
   batchSize?: number;
   /**
    * When notes and member events go through the Batch Operations API (`POST /batches`) instead of

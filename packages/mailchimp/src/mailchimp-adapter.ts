@@ -56,6 +56,13 @@ export interface MailchimpAdapter extends CrmAdapter {
 
 /** Mailchimp's batch subscribe: "Up to 500 members may be added or updated with each API call." */
 const BATCH_SUBSCRIBE_MAX = 500;
+/**
+ * Subjects per push batch. Batch subscribes stay at 500 per call, but one `/batches` round trip
+ * (start plus status polls) then serves 1,000 subjects; larger batches hold more in memory and
+ * resume from further back after a stop.
+ */
+const PUSH_BATCH_DEFAULT = 1000;
+const PUSH_BATCH_MAX = 5000;
 /** Collections answer at most 1,000 items per page. */
 const PAGE_SIZE = 1000;
 
@@ -68,6 +75,8 @@ interface SubjectContext {
   /** After an interrupted write: ids of the events already in notes and in member events. */
   storedInNotes?: Set<string>;
   storedAsMemberEvents?: Set<string>;
+  /** Set when this push created the member, already marked pending with this head: no read back, no separate mark. */
+  createdPending?: string;
 }
 
 /** How a timeline write ended: stored, or failed (`ambiguous` when it may have been stored anyway). */
@@ -96,9 +105,11 @@ interface TimelineOperation {
  * Per subject: summary merge fields (each cut to Mailchimp's 255 bytes by core's codec, with the
  * ready-to-merge reminders `*|OT_RMD_FR|*` / `*|OT_RMD_EN|*`), Mailchimp's own evidence fields and
  * marketing permission, one member event per provenance event (`is_syncing`, so automations do not
- * fire) and the stored events in member notes. A push batch of up to 500 subjects costs three batch
- * subscribe calls (read-and-create, mark pending, summaries) plus the timeline writes: one call each,
- * or one `POST /batches` and a few status polls above `batchOperationsThreshold`.
+ * fire) and the stored events in member notes. A push batch (1,000 subjects by default) costs, per
+ * 500 subjects, a create-and-read and a "mark pending" batch subscribe (or, once a push has seen
+ * mostly new members, one create-only call that marks them as it creates them) and the summary
+ * batch subscribe; plus the timeline writes: one call each, or one `POST /batches` and its status
+ * polls above `batchOperationsThreshold`.
  *
  * Idempotency without ids on Mailchimp's side: the trail head (`OT_HEAD`) only moves once every note
  * and event of a write is stored, and `OT_PENDING` marks a write in progress; a subject found pending
@@ -125,7 +136,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   const tags = Object.fromEntries(definitions.map((definition) => [definition.key, definition.tag])) as Record<MailchimpFieldKey, string>;
   const dataFields = settings.dataFields ?? { firstName: 'FNAME', lastName: 'LNAME' };
   const timeZone = settings.timeZone ?? 'UTC';
-  const batchSize = Math.min(settings.batchSize ?? BATCH_SUBSCRIBE_MAX, BATCH_SUBSCRIBE_MAX);
+  const batchSize = Math.min(settings.batchSize ?? PUSH_BATCH_DEFAULT, PUSH_BATCH_MAX);
   const limiter = settings.limiter ?? createConnectionLimiter(settings.maxConnections ?? 10);
   const runner = createApiCallRunner({ adapter: MAILCHIMP_ADAPTER_ID, limiter, toError: toMailchimpError, ...(settings.retry ? { retry: settings.retry } : {}) });
   // For calls that must not run twice (a note, a member event, a batch): only a 429 is retried.
@@ -241,17 +252,19 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   /** Batch subscribe (update_existing) in calls of 500; returns members by email and refusals by email. */
   async function batchSubscribe(operation: string, members: MailchimpMemberInput[]) {
     const byEmail = new Map<string, MailchimpMember>();
+    const created = new Set<string>();
     const refused = new Map<string, { reason: string; vendorCode: string }>();
     for (const part of chunk(members, BATCH_SUBSCRIBE_MAX)) {
       const result: MailchimpBatchSubscribeResult = await runner.run(operation, () =>
         client.lists.batchListMembers(listId!, { members: part, update_existing: true }, { skip_merge_validation: true }),
       );
       for (const member of [...result.new_members, ...result.updated_members]) byEmail.set(normalizeEmail(member.email_address), member);
+      for (const member of result.new_members) created.add(normalizeEmail(member.email_address));
       for (const error of result.errors) {
         refused.set(normalizeEmail(error.email_address), { reason: `${error.error}${error.field ? ` (${error.field}: ${error.field_message ?? ''})` : ''}`, vendorCode: error.error_code });
       }
     }
-    return { byEmail, refused };
+    return { byEmail, refused, created };
   }
 
   const refusalFailure = (subject: string, refusal: { reason: string; vendorCode: string }): PushFailure => ({
@@ -298,6 +311,13 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     // The pipeline hands readExisting only emails; the trails of the current batch are kept here.
     const arriving = new Map<string, Trail>();
     const contexts = new Map<string, SubjectContext>();
+    /**
+     * How the next part of 500 subjects starts, learnt within this push from the last part: read
+     * first (one call creates new members and answers existing ones; new ones then need a separate
+     * pending mark) or, after a part of mostly new members, create first (created already marked).
+     * Every push starts reading first, so a re-run costs one call per 500.
+     */
+    let createFirst = false;
 
     async function* remember(source: AsyncIterable<Trail> | Iterable<Trail>): AsyncGenerator<Trail> {
       for await (const trail of source) {
@@ -319,16 +339,54 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
           contexts.get(subject)!.member = (await readMember(subscriberHash(subject))) ?? undefined;
         }));
       } else {
-        // Creates the new members (status_if_new from the trail) and, touching nothing else, answers every member's fields.
-        const { byEmail, refused } = await batchSubscribe(
-          'lists.batchListMembers (create and read)',
-          subjects.map((subject) => ({ email_address: subject, status_if_new: statusIfNew(subjectConsent(contexts.get(subject)!.trail), consentContext) })),
-        );
-        for (const subject of subjects) {
-          const context = contexts.get(subject)!;
-          context.member = byEmail.get(subject);
-          const refusal = refused.get(subject);
-          if (refusal) context.failure = refusalFailure(subject, refusal);
+        for (const part of chunk(subjects, BATCH_SUBSCRIBE_MAX)) {
+          let toRead = part;
+          if (createFirst && part.some((subject) => contexts.get(subject)!.trail !== undefined)) {
+            // New members are created already marked pending with the trail's head. update_existing
+            // is false: overwriting an existing member's mark (an interrupted run) would hide that
+            // run's half-written events. Whoever was not created is read below.
+            const creatable = part.filter((subject) => contexts.get(subject)!.trail?.events.at(-1)?.hash !== undefined);
+            const result: MailchimpBatchSubscribeResult = await runner.run('lists.batchListMembers (create pending)', () =>
+              client.lists.batchListMembers(
+                listId!,
+                {
+                  members: creatable.map((subject) => {
+                    const trail = contexts.get(subject)!.trail!;
+                    return { email_address: subject, status_if_new: statusIfNew(subjectConsent(trail), consentContext), merge_fields: { [tags.pendingHead]: trail.events.at(-1)!.hash } };
+                  }),
+                  update_existing: false,
+                },
+                { skip_merge_validation: true },
+              ),
+            );
+            // Only members created by this call are trusted as new; an archived member brought back is read like any other.
+            const created = new Set<string>();
+            for (const member of result.new_members) {
+              const subject = normalizeEmail(member.email_address);
+              const context = contexts.get(subject);
+              if (!context?.trail) continue;
+              context.member = member;
+              context.createdPending = context.trail.events.at(-1)!.hash;
+              created.add(subject);
+            }
+            toRead = part.filter((subject) => !created.has(subject));
+            // Mostly existing members: read first from the next part on (one call per 500 again).
+            createFirst = created.size >= part.length / 2;
+          }
+          if (toRead.length === 0) continue;
+          // Creates the new members (status_if_new from the trail) and, touching nothing else, answers every member's fields.
+          const { byEmail, refused, created } = await batchSubscribe(
+            'lists.batchListMembers (create and read)',
+            toRead.map((subject) => ({ email_address: subject, status_if_new: statusIfNew(subjectConsent(contexts.get(subject)!.trail), consentContext) })),
+          );
+          for (const subject of toRead) {
+            const context = contexts.get(subject)!;
+            context.member = byEmail.get(subject);
+            const refusal = refused.get(subject);
+            if (refusal) context.failure = refusalFailure(subject, refusal);
+          }
+          // Mostly new members: create them already marked from the next part on (no separate mark).
+          if (toRead === part) createFirst = created.size > part.length / 2;
         }
         // Should Mailchimp leave an unchanged member out of updated_members, read it: guessing "new" would duplicate its timeline.
         await Promise.all(
@@ -345,7 +403,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       await Promise.all(
         subjects.map(async (subject) => {
           const context = contexts.get(subject)!;
-          if (context.failure) return;
+          if (context.failure || context.createdPending !== undefined) return;
           const info = await existingInfo(context, subscriberHash(subject));
           if (info) existing.set(subject, info);
         }),
@@ -354,7 +412,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     }
 
     function isPending(context: SubjectContext): boolean {
-      if (context.failure || !context.member) return false;
+      if (context.failure || !context.member || context.createdPending !== undefined) return false;
       const pending = mergeText(context.member, 'pendingHead');
       return pending !== '' && pending !== (mergeText(context.member, 'trailHead') || null);
     }
@@ -380,15 +438,20 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       }
       if (writable.length === 0) return failures;
 
-      // 1. Mark the write as in progress, so an interruption is noticed on the next run.
-      const marked = await batchSubscribe(
-        'lists.batchListMembers (mark pending)',
-        writable.map((item) => ({
-          email_address: item.trail.subject,
-          status_if_new: statusIfNew(subjectConsent(item.trail), consentContext),
-          merge_fields: { [tags.pendingHead]: item.trail.events.at(-1)!.hash },
-        })),
-      );
+      // 1. Mark the write as in progress, so an interruption is noticed on the next run (members
+      // created by this push already carry the mark).
+      const toMark = writable.filter((item) => contexts.get(item.trail.subject)?.createdPending !== item.trail.events.at(-1)!.hash);
+      const marked =
+        toMark.length === 0
+          ? { byEmail: new Map<string, MailchimpMember>(), refused: new Map<string, { reason: string; vendorCode: string }>(), created: new Set<string>() }
+          : await batchSubscribe(
+              'lists.batchListMembers (mark pending)',
+              toMark.map((item) => ({
+                email_address: item.trail.subject,
+                status_if_new: statusIfNew(subjectConsent(item.trail), consentContext),
+                merge_fields: { [tags.pendingHead]: item.trail.events.at(-1)!.hash },
+              })),
+            );
       for (const item of writable) {
         const refusal = marked.refused.get(item.trail.subject);
         if (refusal) failSubject(refusalFailure(item.trail.subject, refusal));

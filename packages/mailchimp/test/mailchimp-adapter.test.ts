@@ -230,6 +230,7 @@ describe('API calls', () => {
     const report = await target.push(trails);
     expect(report.failures).toEqual([]);
     const notes = trails.reduce((total, trail) => total + notesFor(trail.events).length, 0);
+    // A fresh adapter reads first: create-and-read, mark pending, summary.
     expect(apiCalls(/^\/3\.0\/lists\/[^/]+$/, 'POST')).toBe(3);
     // Events of a subject share notes of up to 1,000 characters.
     expect(notes).toBeLessThan(60);
@@ -258,6 +259,54 @@ describe('API calls', () => {
     expect(emulator.calls.length).toBeLessThanOrEqual(3 + 1 + 5);
     for (const trail of trails.slice(0, 3)) expect(await target.pull({ email: trail.subject })).toEqual(trail);
     expect(emulator.state.events(listId, trails[0]!.subject)).toHaveLength(3);
+  });
+
+  it('creates new members already marked pending once a push has seen mostly new ones, without ever overwriting an existing member\'s mark', async () => {
+    const target = adapter({ batchOperations: 'always', batchSize: 1000 });
+    await target.ensureSchema();
+    const subscribeBodies = () =>
+      emulator.calls
+        .filter((call) => /^\/3\.0\/lists\/[^/]+$/.test(call.path) && call.method === 'POST')
+        .map((call) => call.requestBodyJson as { update_existing?: boolean; members: Array<{ merge_fields?: Record<string, string> }> });
+    const trails = trailsFor(600);
+    emulator.clearCalls();
+    expect((await target.push(trails)).failures).toEqual([]);
+    // The first 500 are read first (create-and-read); they were new, so the last 100 are created
+    // already marked; only the first 500 need the separate mark; then the two summary calls.
+    const first = subscribeBodies();
+    expect(first.map((body) => body.update_existing)).toEqual([true, false, true, true, true]);
+    expect(first[1]!.members.every((member) => member.merge_fields?.[target.tags.pendingHead])).toBe(true);
+    expect(first[2]!.members).toHaveLength(500);
+    // Marked before any timeline write: the create-only call precedes the batch.
+    const createOnlyAt = emulator.calls.findIndex((call) => (call.requestBodyJson as { update_existing?: boolean } | undefined)?.update_existing === false);
+    const batchAt = emulator.calls.findIndex((call) => call.method === 'POST' && call.path === '/3.0/batches');
+    expect(createOnlyAt).toBeGreaterThan(-1);
+    expect(createOnlyAt).toBeLessThan(batchAt);
+    for (const trail of trails.slice(0, 3).concat(trails.slice(-3))) expect(await target.pull({ email: trail.subject })).toEqual(trail);
+
+    // An interrupted write of a longer trail left a mark on an existing member; a push whose first
+    // 500 are new reaches it in create-first mode, and the create-only call must leave the mark.
+    const marked = trails[550]!;
+    emulator.state.setMergeField(listId, marked.subject, target.tags.pendingHead, 'a'.repeat(64));
+    const mixed = [...trailsFor(500), ...trails.slice(500)];
+    emulator.clearCalls();
+    const again = await target.push(mixed);
+    expect(again.failures).toEqual([]);
+    const second = subscribeBodies();
+    // read first (500 new), create-only on the 100 existing (all refused as existing), then read them with no merge field.
+    expect(second.slice(0, 3).map((body) => body.update_existing)).toEqual([true, false, true]);
+    expect(second[1]!.members).toHaveLength(100);
+    expect(second[2]!.members.every((member) => member.merge_fields === undefined)).toBe(true);
+    // The marked member was read back, nothing was missing: still 3 member events, and the mark cleared by the summary.
+    expect(emulator.state.events(listId, marked.subject)).toHaveLength(3);
+    expect(emulator.state.member(listId, marked.subject)?.merge_fields[target.tags.pendingHead]).toBe('');
+    expect(emulator.state.events(listId, mixed[0]!.subject)).toHaveLength(3);
+
+    // Every push starts reading first: a re-run costs one call per 500.
+    emulator.clearCalls();
+    expect((await target.push(trails)).failures).toEqual([]);
+    expect(subscribeBodies().map((body) => body.update_existing)).toEqual([true, true]);
+    expect(emulator.calls).toHaveLength(2);
   });
 
   it('never has more than 10 requests in flight and retries a 429', async () => {
