@@ -67,6 +67,9 @@ export interface CrashResumeResult {
 }
 
 const childScript = join(dirname(fileURLToPath(import.meta.url)), 'crash-child.ts');
+// The child reads @optintrail/core from its source: it tests the code as it is now, and a rebuild of
+// core's dist while the suite runs cannot pull a module from under a starting child.
+const childTsconfig = join(dirname(fileURLToPath(import.meta.url)), '..', 'crash-child.tsconfig.json');
 
 interface ChildRun {
   code: number | null;
@@ -108,7 +111,7 @@ function runChild(
       target.faults.draw = original;
     };
     child = spawn(process.execPath, ['--import', 'tsx', childScript], {
-      env: { ...process.env, ...environment },
+      env: { ...process.env, ...environment, TSX_TSCONFIG_PATH: childTsconfig },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
