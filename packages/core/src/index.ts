@@ -125,3 +125,5 @@ export { writeBackfill } from './capture/backfill';
 export type { BackfillOptions, BackfillReport, BackfillSubject } from './capture/backfill';
 export { protectEventIps, protectInputIps, protectIp, MIN_IP_HMAC_KEY_BYTES } from './model/ip-protection';
 export type { IpProtection } from './model/ip-protection';
+export { createAdapterRectify } from './rights/adapter-rectify';
+export type { AdapterRectifySettings } from './rights/adapter-rectify';

@@ -1,12 +1,7 @@
 import {
-  appendEvents,
-  CrmApiError,
-  normalizeEmail,
-  rectificationEvent,
-  ValidationError,
+  createAdapterRectify,
   type CrmAdapter,
   type FieldValue,
-  type RectificationInput,
   type RectificationRequest,
   type SubjectRef,
   type Trail,
@@ -56,41 +51,25 @@ function propertyText(value: FieldValue): string {
 }
 
 /**
- * The adapter's `rectify` (GDPR Art. 16): pulls and verifies the subject's trail, builds the
- * `data.rectified` event with core's `rectificationEvent` (reason and actor required, the replaced
- * value kept as `previousValue`), writes the corrected value into the mapped contact property, then
- * pushes the longer trail (its note and the summary properties). The property goes first so that a
- * failure leaves nothing the trail does not explain: running the same rectification again is safe.
- * Returns the new trail; the old value stays in the trail's history (and in HubSpot's property history).
+ * The adapter's `rectify` (GDPR Art. 16), on core's `createAdapterRectify`: the corrected value goes
+ * into the mapped contact property (HubSpot's property history keeps the old one), then the longer
+ * trail is pushed (its note and the summary properties).
  */
 export function createHubSpotRectify(context: HubSpotRectifyContext): (subject: SubjectRef, request: RectificationRequest) => Promise<Trail> {
-  return async function rectify(subject, request) {
-    const email = normalizeEmail(subject.email);
-    const property = Object.hasOwn(context.dataProperties, request.field) ? context.dataProperties[request.field] : undefined;
-    if (request.field === 'email' || property === 'email') {
-      throw new ValidationError([{ path: 'field', reason: 'the email is the key the trail is kept under; record the new address as a new subject instead' }], 'Rectification refused');
-    }
-    const trail = await context.pull({ email });
-    if (!trail) throw new ValidationError([{ path: 'subject', reason: 'HubSpot holds no trail for this address; push one before rectifying it' }], 'Rectification refused');
-    const event = rectificationEvent(trail, request as RectificationInput);
-    const rectified = appendEvents(trail, [event]);
-
-    if (property) {
+  const propertyFor = (field: string) => (Object.hasOwn(context.dataProperties, field) ? context.dataProperties[field] : undefined);
+  return createAdapterRectify({
+    adapter: HUBSPOT_ADAPTER_ID,
+    crmName: 'HubSpot',
+    pull: context.pull,
+    push: context.push,
+    nativeFieldName: propertyFor,
+    async writeNativeField(email, field, value) {
+      const property = propertyFor(field);
+      if (!property) return false;
       await context.connection.call('contacts.update', (client) =>
-        client.crm.contacts.basicApi.update(email, { properties: { [property]: propertyText(event.fields![0]!.value as FieldValue) } }, 'email'),
+        client.crm.contacts.basicApi.update(email, { properties: { [property]: propertyText(value) } }, 'email'),
       );
-    }
-    const report = await context.push([rectified]);
-    const failure = report.failures[0];
-    if (failure) {
-      throw new CrmApiError({
-        adapter: HUBSPOT_ADAPTER_ID,
-        operation: 'rectify',
-        message: `the correction was not stored: ${failure.reason}`,
-        vendorCode: failure.vendorCode,
-        isRetryable: failure.kind === 'vendor',
-      });
-    }
-    return rectified;
-  };
+      return true;
+    },
+  });
 }

@@ -1,6 +1,5 @@
 import {
-  rectificationEvent,
-  appendEvents,
+  createAdapterRectify,
   assembleTrail,
   chunk,
   CrmApiError,
@@ -700,17 +699,8 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     };
   }
 
-  async function rectify(subject: SubjectRef, request: RectificationRequest): Promise<Trail> {
-    const email = normalizeEmail(subject.email);
-    const trail = await pull({ email });
-    if (!trail) throw new ValidationError([{ path: 'subject', reason: 'has no trail in this audience; push one before rectifying it' }], 'Cannot rectify');
-    // Core's rule: a reason and an actor are required, an erased trail cannot be rectified.
-    const rectified = appendEvents(trail, [rectificationEvent(trail, request)]);
-    const report = await push([rectified]);
-    const failure = report.failures[0];
-    if (failure) throw new CrmApiError({ adapter: MAILCHIMP_ADAPTER_ID, operation: 'rectify', message: failure.reason, vendorCode: failure.vendorCode, isRetryable: failure.kind === 'vendor' });
-    return rectified;
-  }
+  // Merge fields carry only the summary: the correction lives in the trail (notes and events).
+  const rectify = createAdapterRectify({ adapter: MAILCHIMP_ADAPTER_ID, crmName: 'This audience', pull, push });
 
   return {
     specificationVersion: 'v1',

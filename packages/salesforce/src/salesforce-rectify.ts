@@ -1,12 +1,7 @@
 import {
-  appendEvents,
-  CrmApiError,
-  normalizeEmail,
-  rectificationEvent,
+  createAdapterRectify,
   ValidationError,
   type CrmAdapter,
-  type FieldValue,
-  type RectificationInput,
   type RectificationRequest,
   type SubjectRef,
   type Trail,
@@ -70,42 +65,25 @@ export interface SalesforceRectifyContext {
 }
 
 /**
- * The adapter's `rectify` (GDPR Art. 16): pulls and verifies the subject's trail, builds the
- * `data.rectified` event with core's `rectificationEvent` (reason and actor required, the replaced
- * value kept as `previousValue`), updates the mapped field on the record, then pushes the longer
- * trail (its event record and the summary fields). The field goes first so that a failure leaves
- * nothing the trail does not explain: running the same rectification again is safe. Where the field
- * has history tracking on, Salesforce's own history keeps the old value too.
+ * The adapter's `rectify` (GDPR Art. 16), on core's `createAdapterRectify`: the mapped field is
+ * updated on the record (where the field has history tracking on, Salesforce's own history keeps the
+ * old value too), then the longer trail is pushed (its event record and the summary fields).
  */
 export function createSalesforceRectify(context: SalesforceRectifyContext): (subject: SubjectRef, request: RectificationRequest) => Promise<Trail> {
-  return async function rectify(subject, request) {
-    const email = normalizeEmail(subject.email);
-    const field = Object.hasOwn(context.dataFields, request.field) ? context.dataFields[request.field] : undefined;
-    if (request.field === 'email' || field?.toLowerCase() === 'email') {
-      throw new ValidationError([{ path: 'field', reason: 'the email is the key the trail is kept under; record the new address as a new subject instead' }], 'Rectification refused');
-    }
-    const trail = await context.pull({ email });
-    if (!trail) throw new ValidationError([{ path: 'subject', reason: 'Salesforce holds no trail for this address; push one before rectifying it' }], 'Rectification refused');
-    const event = rectificationEvent(trail, request as RectificationInput);
-    const rectified = appendEvents(trail, [event]);
-
-    if (field) {
+  const fieldFor = (field: string) => (Object.hasOwn(context.dataFields, field) ? context.dataFields[field] : undefined);
+  return createAdapterRectify({
+    adapter: SALESFORCE_ADAPTER_ID,
+    crmName: 'Salesforce',
+    pull: context.pull,
+    push: context.push,
+    nativeFieldName: fieldFor,
+    async writeNativeField(email, neutralField, value) {
+      const field = fieldFor(neutralField);
+      if (!field) return false;
       const recordId = await context.findRecordId(email);
       if (!recordId) throw new ValidationError([{ path: 'subject', reason: `no ${context.recordObject} holds this address any more` }], 'Rectification refused');
-      const value = event.fields![0]!.value as FieldValue;
       await context.client.request(`update ${context.recordObject}`, 'PATCH', `/sobjects/${context.recordObject}/${recordId}`, { [field]: value === '' ? null : value });
-    }
-    const report = await context.push([rectified]);
-    const failure = report.failures[0];
-    if (failure) {
-      throw new CrmApiError({
-        adapter: SALESFORCE_ADAPTER_ID,
-        operation: 'rectify',
-        message: `the correction was not stored: ${failure.reason}`,
-        vendorCode: failure.vendorCode,
-        isRetryable: failure.kind === 'vendor',
-      });
-    }
-    return rectified;
-  };
+      return true;
+    },
+  });
 }
