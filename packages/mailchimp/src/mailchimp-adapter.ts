@@ -11,6 +11,7 @@ import {
   normalizeEmail,
   runPushPipeline,
   sleep,
+  withRetry,
   SUMMARY_FIELD_KEYS,
   ValidationError,
   verifyTrail,
@@ -31,6 +32,7 @@ import {
 } from '@optintrail/core';
 import type { MailchimpAdapterSettings } from './mailchimp-adapter-settings';
 import { describeBatchFailure, runBatchOperations } from './mailchimp-batch-operations';
+import { fetchBatchResults, type MailchimpBatchResult } from './mailchimp-batch-results';
 import { createMailchimpClient, type MailchimpClient } from './mailchimp-client';
 import { createConnectionLimiter } from './mailchimp-connection-limiter';
 import { MAILCHIMP_ADAPTER_ID, toMailchimpError } from './mailchimp-error';
@@ -81,6 +83,37 @@ interface SubjectContext {
 /** How a timeline write ended: stored, or failed (`ambiguous` when it may have been stored anyway). */
 type OperationOutcome = 'ok' | { ambiguous: boolean; reason: string; vendorCode?: string };
 
+/** Which summaries a batch stored, and which members Mailchimp refused. */
+interface SummaryOutcome {
+  stored: Set<string>;
+  refused: Map<string, { reason: string; vendorCode: string }>;
+}
+
+/**
+ * Reads one batch subscribe operation's result. No result or a failed operation stores nothing that
+ * can be trusted: those members are left out of both sets (the caller writes their summary itself).
+ */
+function readSummaryResult(result: MailchimpBatchResult | undefined, members: MailchimpMemberInput[], outcome: SummaryOutcome): void {
+  if (!result || result.status_code < 200 || result.status_code >= 300) return;
+  let answer: Partial<MailchimpBatchSubscribeResult>;
+  try {
+    answer = JSON.parse(result.response) as Partial<MailchimpBatchSubscribeResult>;
+  } catch {
+    return;
+  }
+  const refused = new Map<string, { reason: string; vendorCode: string }>();
+  for (const error of answer.errors ?? []) {
+    refused.set(normalizeEmail(error.email_address), { reason: `${error.error}${error.field ? ` (${error.field}: ${error.field_message ?? ''})` : ''}`, vendorCode: error.error_code });
+  }
+  const answered = new Set([...(answer.new_members ?? []), ...(answer.updated_members ?? [])].map((member) => normalizeEmail(member.email_address)));
+  for (const member of members) {
+    const subject = normalizeEmail(member.email_address ?? '');
+    const refusal = refused.get(subject);
+    if (refusal) outcome.refused.set(subject, refusal);
+    else if (answered.has(subject)) outcome.stored.add(subject);
+  }
+}
+
 const OPERATION_NAMES = { note: 'lists.createListMemberNote', event: 'lists.createListMemberEvent', permission: 'lists.updateListMember' } as const;
 
 /** Rounds of "write, read back what is unsure, write what is missing" before a write is reported failed. */
@@ -104,15 +137,16 @@ interface TimelineOperation {
  * Per subject: summary merge fields (each cut to Mailchimp's 255 bytes by core's codec, with the
  * ready-to-merge reminders `*|OT_RMD_FR|*` / `*|OT_RMD_EN|*`), Mailchimp's own evidence fields and
  * marketing permission, one member event per provenance event (`is_syncing`, so automations do not
- * fire) and the stored events in member notes. A push batch (1,000 subjects by default) costs, per
- * 500 subjects, a create-and-read and a "mark pending" batch subscribe (or, once a push has seen
- * mostly new members, one create-only call that marks them as it creates them) and the summary
- * batch subscribe; plus the timeline writes: one call each, or one `POST /batches` and its status
- * polls above `batchOperationsThreshold`.
+ * fire) and the stored events in member notes. A push batch (1,000 subjects by default) of new
+ * members costs one create-only batch subscribe per 500 (created already marked pending) and one
+ * `POST /batches` with its status polls carrying the timeline and the summaries: the floor. Existing
+ * members add a read and a "mark pending" batch subscribe per 500; below `batchOperationsThreshold`
+ * the timeline writes are one call each and the summary a batch subscribe of its own.
  *
- * Idempotency without ids on Mailchimp's side: the trail head (`OT_HEAD`) only moves once every note
- * and event of a write is stored, and `OT_PENDING` marks a write in progress; a subject found pending
- * has its notes and member events read back, and only what is missing is written.
+ * Idempotency without ids on Mailchimp's side: `OT_PENDING` marks a write in progress, and a subject
+ * found pending has its notes and member events read back, and only what is missing is written. A
+ * summary (head included) that a batch stored although part of the member's timeline failed is
+ * rolled back, pending again; a resumed push reads back the members of batch failures nobody saw.
  */
 export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}): MailchimpAdapter {
   const listId = settings.listId ?? process.env.MAILCHIMP_LIST_ID;
@@ -228,13 +262,44 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
   };
 
-  /** What the member's merge fields say about the stored trail, reading the timeline back after an interrupted write. */
-  async function existingInfo(context: SubjectContext, hash: string): Promise<ExistingTrailInfo | undefined> {
+  /**
+   * Subscriber hashes whose notes, member events or permission failed inside a finished batch: read
+   * by a resumed push, because a run stopped after its batch was accepted never saw those failures,
+   * and the summary in the same batch may have moved the head anyway. The results archives are S3
+   * links (no API call); listing the batches costs one call per 1,000 batches.
+   */
+  async function batchFailuresLeftBehind(signal: AbortSignal | undefined): Promise<Set<string>> {
+    const hashes = new Set<string>();
+    const fields = ['batches.id', 'batches.status', 'batches.errored_operations', 'batches.response_body_url', 'total_items'];
+    let page = await runner.run('batches.list', () => client.batches.list({ count: PAGE_SIZE, fields }));
+    if (page.batches.some((batch) => batch.status !== 'finished')) {
+      await waitForRunningBatches(signal);
+      page = await runner.run('batches.list', () => client.batches.list({ count: PAGE_SIZE, fields }));
+    }
+    for (let offset = 0; ; ) {
+      for (const batch of page.batches) {
+        if (batch.status !== 'finished' || !batch.errored_operations || !batch.response_body_url) continue;
+        const results = await withRetry(() => fetchBatchResults(batch.response_body_url, settings.fetch ?? fetch), { maxAttempts: 4, baseDelayMs: 250, isRetryable: () => true });
+        for (const result of results) {
+          if (result.status_code >= 200 && result.status_code < 300) continue;
+          const match = /^(?:note|event|permission):([0-9a-f]{32})(?::|$)/.exec(result.operation_id ?? '');
+          if (match) hashes.add(match[1]!);
+        }
+      }
+      offset += PAGE_SIZE;
+      if (offset >= page.total_items) return hashes;
+      const next = offset;
+      page = await runner.run('batches.list', () => client.batches.list({ count: PAGE_SIZE, offset: next, fields }));
+    }
+  }
+
+  /** What the member's merge fields say about the stored trail, reading the timeline back after an interrupted write (or when told to). */
+  async function existingInfo(context: SubjectContext, hash: string, readBack = false): Promise<ExistingTrailInfo | undefined> {
     const member = context.member;
     if (!member) return undefined;
     const head = mergeText(member, 'trailHead') || null;
     const pending = mergeText(member, 'pendingHead');
-    if (pending !== '' && pending !== head) {
+    if ((pending !== '' && pending !== head) || readBack) {
       const [bodies, memberEventIds] = await Promise.all([readNoteBodies(hash), readMemberEventIds(hash)]);
       context.storedInNotes = new Set(eventsFromNotes(bodies).events.map((event) => event.id));
       context.storedAsMemberEvents = memberEventIds;
@@ -314,9 +379,11 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
      * How the next part of 500 subjects starts, learnt within this push from the last part: read
      * first (one call creates new members and answers existing ones; new ones then need a separate
      * pending mark) or, after a part of mostly new members, create first (created already marked).
-     * Every push starts reading first, so a re-run costs one call per 500.
+     * Every push starts creating first: a first sync pays nothing extra, a re-run one call per push.
      */
-    let createFirst = false;
+    let createFirst = true;
+    /** After a stop, the members a batch of the stopped run may have left incomplete. */
+    let suspects: Set<string> | undefined;
 
     async function* remember(source: AsyncIterable<Trail> | Iterable<Trail>): AsyncGenerator<Trail> {
       for await (const trail of source) {
@@ -396,6 +463,9 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
             }),
         );
       }
+      if (!options.dryRun && options.resumeAfter !== undefined && suspects === undefined && (settings.batchOperations ?? 'auto') !== 'never') {
+        suspects = await batchFailuresLeftBehind(options.signal);
+      }
       // A write that was interrupted is read back below: first let its batch, if one still runs, land.
       if (!options.dryRun && subjects.some((subject) => isPending(contexts.get(subject)!))) await waitForRunningBatches(options.signal);
       const existing = new Map<string, ExistingTrailInfo>();
@@ -403,7 +473,8 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
         subjects.map(async (subject) => {
           const context = contexts.get(subject)!;
           if (context.failure || context.createdPending !== undefined) return;
-          const info = await existingInfo(context, subscriberHash(subject));
+          const hash = subscriberHash(subject);
+          const info = await existingInfo(context, hash, suspects?.has(hash) ?? false);
           if (info) existing.set(subject, info);
         }),
       );
@@ -469,10 +540,16 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
           if (!failures.some((known) => known.subject === failure.subject && known.eventId === eventId)) failures.push({ ...failure, eventId });
         }
       };
+      // Through /batches the summary rides in the same batch as the timeline (no call of its own);
+      // a subject whose timeline then turns out incomplete gets its head rolled back below.
+      const committed = new Set<string>();
       let round = writable.filter((item) => !failedSubjects.has(item.trail.subject));
       for (let attempt = 1; round.length > 0; attempt += 1) {
         const operations = round.flatMap((item) => timelineOperations(item, contexts.get(item.trail.subject), marked.byEmail.get(item.trail.subject)));
-        const outcomes = await runTimelineOperations(operations, options.signal);
+        const summaries = round.filter((item) => !committed.has(item.trail.subject)).map((item) => memberSummary(item.trail));
+        const { outcomes, summaryOutcome } = await runTimelineOperations(operations, summaries, options.signal);
+        for (const subject of summaryOutcome.stored) committed.add(subject);
+        for (const [subject, refusal] of summaryOutcome.refused) failSubject(refusalFailure(subject, refusal));
         const unsure = new Map<string, Array<{ operation: TimelineOperation; reason: string; vendorCode?: string }>>();
         for (const { operation, outcome } of outcomes) {
           if (outcome === 'ok') continue;
@@ -511,8 +588,9 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
         round = round.filter((item) => !incomplete.has(item.trail.subject));
       }
 
-      // 3. Summary fields, evidence and the new head, only for subjects whose timeline is complete.
-      const complete = writable.filter((item) => !failedSubjects.has(item.trail.subject) && !incomplete.has(item.trail.subject));
+      // 3. Summary fields, evidence and the new head, only for subjects whose timeline is complete
+      // (and whose summary no batch stored yet).
+      const complete = writable.filter((item) => !failedSubjects.has(item.trail.subject) && !incomplete.has(item.trail.subject) && !committed.has(item.trail.subject));
       if (complete.length > 0) {
         const summaries = await batchSubscribe(
           'lists.batchListMembers (summary)',
@@ -521,6 +599,28 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
         for (const item of complete) {
           const refusal = summaries.refused.get(item.trail.subject);
           if (refusal) failSubject(refusalFailure(item.trail.subject, refusal));
+        }
+      }
+
+      // 4. A head a batch moved although part of its timeline failed goes back, pending again, so
+      // the next push reads that timeline back instead of trusting the head.
+      const rollback = writable.filter((item) => committed.has(item.trail.subject) && (incomplete.has(item.trail.subject) || failedSubjects.has(item.trail.subject)));
+      if (rollback.length > 0) {
+        const restored = await batchSubscribe(
+          'lists.batchListMembers (roll back head)',
+          rollback.map((item) => ({
+            email_address: item.trail.subject,
+            status_if_new: statusIfNew(subjectConsent(item.trail), consentContext),
+            merge_fields: {
+              [tags.trailHead]: item.existing?.head ?? '',
+              [tags.trailLength]: item.existing?.head && item.existing.length !== undefined ? String(item.existing.length) : '',
+              [tags.pendingHead]: item.trail.events.at(-1)!.hash,
+            },
+          })),
+        );
+        for (const item of rollback) {
+          const refusal = restored.refused.get(item.trail.subject);
+          if (refusal) failSubject({ ...refusalFailure(item.trail.subject, refusal), reason: `the trail head could not be rolled back after a failed write (${refusal.reason}); pull reports the trail as incomplete until a push succeeds` });
         }
       }
       return failures;
@@ -547,7 +647,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
         if (context?.storedAsMemberEvents?.has(event.id)) continue;
         const memberEvent = memberEventFor(event);
         operations.push({
-          id: `event:${event.id}`,
+          id: `event:${hash}:${event.id}`,
           subject,
           eventIds: [event.id],
           kind: 'event',
@@ -570,16 +670,33 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       return operations;
     }
 
-    /** Runs the operations one call each, or through `/batches` above the threshold. */
-    async function runTimelineOperations(operations: TimelineOperation[], signal: AbortSignal | undefined): Promise<Array<{ operation: TimelineOperation; outcome: OperationOutcome }>> {
-      if (operations.length === 0) return [];
+    /**
+     * Runs the operations one call each, or through `/batches` above the threshold. Through
+     * `/batches`, the summaries (batch subscribes of up to 500) join the same batch; otherwise they
+     * are left to the caller (`summaryOutcome` stays empty).
+     */
+    async function runTimelineOperations(
+      operations: TimelineOperation[],
+      summaries: MailchimpMemberInput[],
+      signal: AbortSignal | undefined,
+    ): Promise<{ outcomes: Array<{ operation: TimelineOperation; outcome: OperationOutcome }>; summaryOutcome: SummaryOutcome }> {
+      const summaryOutcome: SummaryOutcome = { stored: new Set(), refused: new Map() };
+      if (operations.length === 0) return { outcomes: [], summaryOutcome };
       const mode = settings.batchOperations ?? 'auto';
       const useBatches = mode === 'always' || (mode === 'auto' && operations.length >= (settings.batchOperationsThreshold ?? 60));
       if (useBatches) {
+        const summaryParts = chunk(summaries, BATCH_SUBSCRIBE_MAX).map((members, index) => ({
+          operation_id: `summary:${index}:${subscriberHash(members[0]!.email_address ?? '')}`,
+          method: 'POST' as const,
+          path: `/lists/${listId}`,
+          params: { skip_merge_validation: 'true' },
+          body: JSON.stringify({ members, update_existing: true }),
+          members,
+        }));
         const results = await runBatchOperations(
           client,
           { start: (call) => postRunner.run('batches.start', call), status: (call) => runner.run('batches.status', call) },
-          operations.map((operation) => ({ ...operation.batch, operation_id: operation.id })),
+          [...operations.map((operation) => ({ ...operation.batch, operation_id: operation.id })), ...summaryParts.map(({ members: _members, ...operation }) => operation)],
           {
             pollIntervalMs: settings.batchPollIntervalMs ?? 1000,
             timeoutMs: settings.batchTimeoutMs ?? 30 * 60_000,
@@ -587,15 +704,17 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
             ...(signal ? { signal } : {}),
           },
         );
-        return operations.map((operation) => {
+        for (const part of summaryParts) readSummaryResult(results.get(part.operation_id), part.members, summaryOutcome);
+        const outcomes = operations.map((operation) => {
           const result = results.get(operation.id);
           if (!result) return { operation, outcome: { ambiguous: true, reason: 'the batch results hold no answer for this operation' } };
           if (result.status_code >= 200 && result.status_code < 300) return { operation, outcome: 'ok' as const };
           const { reason, vendorCode } = describeBatchFailure(result);
           return { operation, outcome: { ambiguous: result.status_code >= 500, reason, ...(vendorCode ? { vendorCode } : {}) } };
         });
+        return { outcomes, summaryOutcome };
       }
-      return Promise.all(
+      const outcomes = await Promise.all(
         operations.map(async (operation) => {
           // Creating a note or an event is not idempotent: only a 429 (refused before any work) is retried here.
           const operationRunner = operation.kind === 'permission' ? runner : postRunner;
@@ -609,6 +728,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
           }
         }),
       );
+      return { outcomes, summaryOutcome };
     }
 
     return runPushPipeline(remember(trails), options, {

@@ -147,6 +147,69 @@ describe('idempotency without ids on Mailchimp events', () => {
     expect((await target.push([trail])).subjectsUnchanged).toBe(1);
   });
 
+  it('rolls back a head that travelled in a batch whose member events failed, and finishes the write on the next run', async () => {
+    const trails = Array.from({ length: 25 }, () => sampleTrail(uniqueEmail()));
+    // Every member event inside the batch fails (500), every note and summary goes through.
+    emulator.faults.set({ partialFailure: 1, paths: [/\/events$/] });
+    const failed = await adapter({ batchOperations: 'always', batchPollIntervalMs: 10 }).push(trails);
+    expect(failed.failures.length).toBeGreaterThan(0);
+    expect(failed.failures.every((failure) => failure.eventId !== undefined)).toBe(true);
+    const batch = emulator.calls.find((call) => call.method === 'POST' && call.path === '/3.0/batches')!.requestBodyJson as { operations: Array<{ path: string }> };
+    expect(batch.operations.some((operation) => /^\/lists\/[^/]+$/.test(operation.path))).toBe(true);
+    for (const trail of trails) {
+      const member = emulator.state.member(listId, trail.subject)!;
+      // The summary moved the head inside the batch; the roll back put it back and left the mark.
+      expect(member.merge_fields[DEFAULT_MAILCHIMP_TAGS.trailHead]).toBe('');
+      expect(member.merge_fields[DEFAULT_MAILCHIMP_TAGS.pendingHead]).toBe(trail.events.at(-1)!.hash);
+      expect(emulator.state.events(listId, trail.subject)).toHaveLength(0);
+    }
+
+    emulator.faults.reset();
+    const target = adapter({ batchOperations: 'always', batchPollIntervalMs: 10 });
+    const resumed = await target.push(trails);
+    expect(resumed.failures).toEqual([]);
+    for (const trail of trails.slice(0, 5)) {
+      expect(emulator.state.events(listId, trail.subject).map((event) => event.properties.event_id).sort()).toEqual(trail.events.map((event) => event.id).sort());
+      expect(storedEvents(emulator, listId, trail.subject).map((event) => event.id)).toEqual(trail.events.map((event) => event.id));
+      expect(await target.pull({ email: trail.subject })).toEqual(trail);
+    }
+    expect((await target.push(trails)).subjectsUnchanged).toBe(trails.length);
+  });
+
+  it('after a stop between a batch with failed member events and its roll back, the resumed push reads those members back', async () => {
+    const trails = Array.from({ length: 25 }, () => sampleTrail(uniqueEmail()));
+    const base = adapter();
+    // The process "dies" where it would roll the heads back: the batch's failures stay unseen.
+    const dying = {
+      ...base.client,
+      lists: {
+        ...base.client.lists,
+        batchListMembers: async (...args: Parameters<typeof base.client.lists.batchListMembers>) => {
+          if (args[1].members.some((member) => member.merge_fields?.[DEFAULT_MAILCHIMP_TAGS.trailHead] === '')) throw new Error('process killed');
+          return base.client.lists.batchListMembers(...args);
+        },
+      },
+    };
+    emulator.faults.set({ partialFailure: 1, paths: [/\/events$/] });
+    await adapter({ client: dying, batchOperations: 'always', batchPollIntervalMs: 10 }).push(trails);
+    emulator.faults.reset();
+    // The summary travelled with the failed events: the merge fields look complete.
+    const member = emulator.state.member(listId, trails[0]!.subject)!;
+    expect(member.merge_fields[DEFAULT_MAILCHIMP_TAGS.trailHead]).toBe(trails[0]!.events.at(-1)!.hash);
+    expect(emulator.state.events(listId, trails[0]!.subject)).toHaveLength(0);
+
+    const target = adapter({ batchOperations: 'always', batchPollIntervalMs: 10 });
+    // A push that does not resume trusts the merge fields; the resumed one checks the batches left behind.
+    expect((await target.push(trails.slice(0, 1))).subjectsUnchanged).toBe(1);
+    const resumed = await target.push(trails, { resumeAfter: 'subjects:0' });
+    expect(resumed.failures).toEqual([]);
+    for (const trail of trails) {
+      expect(emulator.state.events(listId, trail.subject).map((event) => event.properties.event_id).sort()).toEqual(trail.events.map((event) => event.id).sort());
+      expect(storedEvents(emulator, listId, trail.subject).map((event) => event.id)).toEqual(trail.events.map((event) => event.id));
+    }
+    expect((await target.push(trails)).subjectsUnchanged).toBe(trails.length);
+  });
+
   it('pulls a trail whose write was interrupted after its notes, without calling it tampered', async () => {
     const email = uniqueEmail();
     const trail = sampleTrail(email);
@@ -221,7 +284,7 @@ describe('idempotency without ids on Mailchimp events', () => {
 describe('API calls', () => {
   const trailsFor = (count: number) => Array.from({ length: count }, () => sampleTrail(uniqueEmail()));
 
-  it('uses three batch subscribe calls per 500 subjects plus one call per note, event and permission change on the synchronous path', async () => {
+  it('uses two batch subscribe calls per 500 new subjects plus one call per note, event and permission change on the synchronous path', async () => {
     const target = adapter({ batchOperations: 'never' });
     await target.ensureSchema();
     emulator.clearCalls();
@@ -230,8 +293,8 @@ describe('API calls', () => {
     const report = await target.push(trails);
     expect(report.failures).toEqual([]);
     const notes = trails.reduce((total, trail) => total + notesFor(trail.events).length, 0);
-    // A fresh adapter reads first: create-and-read, mark pending, summary.
-    expect(apiCalls(/^\/3\.0\/lists\/[^/]+$/, 'POST')).toBe(3);
+    // A push creates first (new members come marked pending), then the summary once the timeline is stored.
+    expect(apiCalls(/^\/3\.0\/lists\/[^/]+$/, 'POST')).toBe(2);
     // Events of a subject share notes of up to 1,000 characters.
     expect(notes).toBeLessThan(60);
     expect(apiCalls(/\/notes$/, 'POST')).toBe(notes);
@@ -240,10 +303,10 @@ describe('API calls', () => {
     expect(target.apiCalls - before).toBe(emulator.calls.length);
     // Batch subscribe cannot set marketing permissions: one PATCH per subject whose permission changes.
     expect(apiCalls(/\/members\/[0-9a-f]{32}$/, 'PATCH')).toBe(20);
-    expect(emulator.calls.length).toBe(3 + notes + 60 + 20);
+    expect(emulator.calls.length).toBe(2 + notes + 60 + 20);
   });
 
-  it('approaches the floor with /batches: one POST, a few polls and three batch subscribes per 500 subjects', async () => {
+  it('reaches the floor with /batches: one create-only batch subscribe per 500 new subjects, one POST carrying timeline and summaries, a few polls', async () => {
     const target = adapter({ batchOperations: 'auto' });
     await target.ensureSchema();
     emulator.clearCalls();
@@ -254,9 +317,12 @@ describe('API calls', () => {
     expect(report.eventsWritten).toBe(360);
     expect(apiCalls(/^\/3\.0\/batches$/, 'POST')).toBe(1);
     expect(apiCalls(/\/notes$/)).toBe(0);
-    expect(apiCalls(/^\/3\.0\/lists\/[^/]+$/, 'POST')).toBe(3);
+    expect(apiCalls(/^\/3\.0\/lists\/[^/]+$/, 'POST')).toBe(1);
+    const batch = emulator.calls.find((call) => call.method === 'POST' && call.path === '/3.0/batches')!.requestBodyJson as { operations: Array<{ method: string; path: string }> };
+    // The summaries (head included) ride in the same batch as the notes and member events.
+    expect(batch.operations.filter((operation) => operation.method === 'POST' && /^\/lists\/[^/]+$/.test(operation.path))).toHaveLength(1);
     expect(target.apiCalls - before).toBe(emulator.calls.length);
-    expect(emulator.calls.length).toBeLessThanOrEqual(3 + 1 + 5);
+    expect(emulator.calls.length).toBeLessThanOrEqual(1 + 1 + 5);
     for (const trail of trails.slice(0, 3)) expect(await target.pull({ email: trail.subject })).toEqual(trail);
     expect(emulator.state.events(listId, trails[0]!.subject)).toHaveLength(3);
   });
@@ -271,12 +337,12 @@ describe('API calls', () => {
     const trails = trailsFor(600);
     emulator.clearCalls();
     expect((await target.push(trails)).failures).toEqual([]);
-    // The first 500 are read first (create-and-read); they were new, so the last 100 are created
-    // already marked; only the first 500 need the separate mark; then the two summary calls.
+    // A push creates first: both parts are created already marked, with no separate mark, and the
+    // summaries travel in the batch.
     const first = subscribeBodies();
-    expect(first.map((body) => body.update_existing)).toEqual([true, false, true, true, true]);
-    expect(first[1]!.members.every((member) => member.merge_fields?.[target.tags.pendingHead])).toBe(true);
-    expect(first[2]!.members).toHaveLength(500);
+    expect(first.map((body) => body.update_existing)).toEqual([false, false]);
+    expect(first.every((body) => body.members.every((member) => member.merge_fields?.[target.tags.pendingHead]))).toBe(true);
+    expect(first.map((body) => body.members.length)).toEqual([500, 100]);
     // Marked before any timeline write: the create-only call precedes the batch.
     const createOnlyAt = emulator.calls.findIndex((call) => (call.requestBodyJson as { update_existing?: boolean } | undefined)?.update_existing === false);
     const batchAt = emulator.calls.findIndex((call) => call.method === 'POST' && call.path === '/3.0/batches');
@@ -293,8 +359,8 @@ describe('API calls', () => {
     const again = await target.push(mixed);
     expect(again.failures).toEqual([]);
     const second = subscribeBodies();
-    // read first (500 new), create-only on the 100 existing (all refused as existing), then read them with no merge field.
-    expect(second.slice(0, 3).map((body) => body.update_existing)).toEqual([true, false, true]);
+    // create-only (500 new), create-only on the 100 existing (all refused as existing), then read them with no merge field.
+    expect(second.slice(0, 3).map((body) => body.update_existing)).toEqual([false, false, true]);
     expect(second[1]!.members).toHaveLength(100);
     expect(second[2]!.members.every((member) => member.merge_fields === undefined)).toBe(true);
     // The marked member was read back, nothing was missing: still 3 member events, and the mark cleared by the summary.
@@ -302,11 +368,11 @@ describe('API calls', () => {
     expect(emulator.state.member(listId, marked.subject)?.merge_fields[target.tags.pendingHead]).toBe('');
     expect(emulator.state.events(listId, mixed[0]!.subject)).toHaveLength(3);
 
-    // Every push starts reading first: a re-run costs one call per 500.
+    // Every push starts creating first: a re-run costs one call per 500, plus one for the first part.
     emulator.clearCalls();
     expect((await target.push(trails)).failures).toEqual([]);
-    expect(subscribeBodies().map((body) => body.update_existing)).toEqual([true, true]);
-    expect(emulator.calls).toHaveLength(2);
+    expect(subscribeBodies().map((body) => body.update_existing)).toEqual([false, true, true]);
+    expect(emulator.calls).toHaveLength(3);
   });
 
   it('never has more than 10 requests in flight and retries a 429', async () => {
