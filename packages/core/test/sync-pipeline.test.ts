@@ -119,6 +119,29 @@ describe('push pipeline', () => {
     expect(report.subjectsUnchanged).toBe(1);
   });
 
+  it('tells the adapter once per batch that it is done, whether it was written, unchanged or failed', async () => {
+    const crm = fakeCrm();
+    const done: string[][] = [];
+    await runPushPipeline(trails.slice(0, 4), {}, { ...crm.settings, batchDone: (subjects) => done.push(subjects) });
+    expect(done).toEqual([trails.slice(0, 2).map((trail) => trail.subject), trails.slice(2, 4).map((trail) => trail.subject)]);
+    // Unchanged (nothing to write) and a read that throws still end their batch.
+    done.length = 0;
+    let reads = 0;
+    const failing: PushPipelineSettings = {
+      ...crm.settings,
+      readExisting: async (subjects, batchTrails) => {
+        reads += 1;
+        if (reads === 2) throw new Error('read failed');
+        return crm.settings.readExisting(subjects, batchTrails);
+      },
+      batchDone: (subjects) => done.push(subjects),
+    };
+    const report = await runPushPipeline(trails.slice(0, 4), {}, failing);
+    expect(report.subjectsUnchanged).toBe(2);
+    expect(report.failed).toBe(2);
+    expect(done.map((subjects) => subjects.length)).toEqual([2, 2]);
+  });
+
   it('stops between batches and resumes from the cursor without writing anything twice', async () => {
     const crm = fakeCrm();
     const controller = new AbortController();

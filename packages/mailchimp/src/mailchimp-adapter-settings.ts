@@ -52,6 +52,12 @@ export interface MailchimpAdapterSettings {
   /** Subjects per push batch, default 1,000, at most 5,000 (batch subscribes are split into calls of 500; one `/batches` round trip serves the whole push batch). */
   batchSize?: number;
   /**
+   * Push batches in flight at once, default 4: while one batch waits on Mailchimp's queue, the
+   * others keep the connections busy. Memory holds `concurrency × batchSize` trails; the connection
+   * limit (`maxConnections`) still caps requests in flight.
+   */
+  concurrency?: number;
+  /**
    * When notes and member events go through the Batch Operations API (`POST /batches`) instead of
    * one call each: `auto` (default) from `batchOperationsThreshold` operations in a push batch,
    * `always`, or `never`.

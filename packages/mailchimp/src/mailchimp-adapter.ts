@@ -170,6 +170,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   const dataFields = settings.dataFields ?? { firstName: 'FNAME', lastName: 'LNAME' };
   const timeZone = settings.timeZone ?? 'UTC';
   const batchSize = Math.min(settings.batchSize ?? PUSH_BATCH_DEFAULT, PUSH_BATCH_MAX);
+  const concurrency = Math.max(1, Math.floor(settings.concurrency ?? 4));
   const limiter = settings.limiter ?? createConnectionLimiter(settings.maxConnections ?? 10);
   const runner = createApiCallRunner({ adapter: MAILCHIMP_ADAPTER_ID, limiter, toError: toMailchimpError, ...(settings.retry ? { retry: settings.retry } : {}) });
   // For calls that must not run twice (a note, a member event, a batch): only a 429 is retried.
@@ -372,8 +373,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
   async function push(trails: AsyncIterable<Trail> | Iterable<Trail>, options: PushOptions = {}): Promise<PushReport> {
     const callsBefore = callCount();
     if (!schemaReady && !options.dryRun) await ensureSchema();
-    // The pipeline hands readExisting only emails; the trails of the current batch are kept here.
-    const arriving = new Map<string, Trail>();
+    /** What readExisting learnt, for the write of the same batch (batches in flight never share a subject). */
     const contexts = new Map<string, SubjectContext>();
     /**
      * How the next part of 500 subjects starts, learnt within this push from the last part: read
@@ -382,24 +382,11 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
      * Every push starts creating first: a first sync pays nothing extra, a re-run one call per push.
      */
     let createFirst = true;
-    /** After a stop, the members a batch of the stopped run may have left incomplete. */
-    let suspects: Set<string> | undefined;
+    /** After a stop, the members a batch of the stopped run may have left incomplete (listed once per push). */
+    let suspects: Promise<Set<string>> | undefined;
 
-    async function* remember(source: AsyncIterable<Trail> | Iterable<Trail>): AsyncGenerator<Trail> {
-      for await (const trail of source) {
-        if (trail && typeof trail.subject === 'string' && Array.isArray(trail.events)) {
-          const earlier = arriving.get(trail.subject);
-          if (!earlier || extends_(earlier, trail)) arriving.set(trail.subject, trail);
-        }
-        yield trail;
-      }
-    }
-
-    async function readExisting(subjects: string[]): Promise<Map<string, ExistingTrailInfo>> {
-      contexts.clear();
-      for (const subject of subjects) contexts.set(subject, { trail: arriving.get(subject), member: undefined });
-      // Everything older than this batch has been read or rejected.
-      arriving.clear();
+    async function readExisting(subjects: string[], batchTrails: ReadonlyMap<string, Trail>): Promise<Map<string, ExistingTrailInfo>> {
+      for (const subject of subjects) contexts.set(subject, { trail: batchTrails.get(subject), member: undefined });
       if (options.dryRun) {
         await Promise.all(subjects.map(async (subject) => {
           contexts.get(subject)!.member = (await readMember(subscriberHash(subject))) ?? undefined;
@@ -463,9 +450,10 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
             }),
         );
       }
-      if (!options.dryRun && options.resumeAfter !== undefined && suspects === undefined && (settings.batchOperations ?? 'auto') !== 'never') {
-        suspects = await batchFailuresLeftBehind(options.signal);
+      if (!options.dryRun && options.resumeAfter !== undefined && (settings.batchOperations ?? 'auto') !== 'never') {
+        suspects ??= batchFailuresLeftBehind(options.signal);
       }
+      const suspectHashes = suspects ? await suspects : undefined;
       // A write that was interrupted is read back below: first let its batch, if one still runs, land.
       if (!options.dryRun && subjects.some((subject) => isPending(contexts.get(subject)!))) await waitForRunningBatches(options.signal);
       const existing = new Map<string, ExistingTrailInfo>();
@@ -474,7 +462,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
           const context = contexts.get(subject)!;
           if (context.failure || context.createdPending !== undefined) return;
           const hash = subscriberHash(subject);
-          const info = await existingInfo(context, hash, suspects?.has(hash) ?? false);
+          const info = await existingInfo(context, hash, suspectHashes?.has(hash) ?? false);
           if (info) existing.set(subject, info);
         }),
       );
@@ -731,11 +719,15 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       return { outcomes, summaryOutcome };
     }
 
-    return runPushPipeline(remember(trails), options, {
+    return runPushPipeline(trails, options, {
       adapter: MAILCHIMP_ADAPTER_ID,
       batchSize,
+      concurrency,
       readExisting,
       write,
+      batchDone: (subjects) => {
+        for (const subject of subjects) contexts.delete(subject);
+      },
       // This push's calls (the schema check included), not the adapter's lifetime total.
       apiCalls: () => callCount() - callsBefore,
     });
@@ -838,10 +830,4 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     erase,
     rectify,
   };
-}
-
-/** True when `longer` continues `shorter` (same events, in order, then more). */
-function extends_(shorter: Trail, longer: Trail): boolean {
-  if (shorter.events.length > longer.events.length) return false;
-  return shorter.events.every((event, index) => event?.hash === longer.events[index]?.hash);
 }

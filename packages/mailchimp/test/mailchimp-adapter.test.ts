@@ -375,6 +375,39 @@ describe('API calls', () => {
     expect(emulator.calls).toHaveLength(3);
   });
 
+  it('keeps several push batches in flight while Mailchimp works on their batches, writing nothing twice', async () => {
+    // Batches that only finish when the test says so: the push can only go on by starting others.
+    const slow = await startMailchimpEmulator({ apiKey: 'adapter-key-us1', batchProcessingDelayMs: 600_000 });
+    try {
+      const slowList = slow.createList('Slow audience');
+      const target = createMailchimpAdapter({ apiKey: 'adapter-key-us1', baseUrl: slow.url, listId: slowList, batchOperations: 'always', batchSize: 100, concurrency: 3, batchPollIntervalMs: 5 });
+      await target.ensureSchema();
+      const trails = trailsFor(500);
+      const pushing = target.push(trails);
+      const started = () => slow.calls.filter((call) => call.method === 'POST' && call.path === '/3.0/batches').length;
+      while (started() < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Three batches accepted, none finished: three push batches are in flight, and no fourth.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(started()).toBe(3);
+      let settled = false;
+      void pushing.finally(() => (settled = true));
+      while (!settled) {
+        await slow.finishPendingBatches();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const report = await pushing;
+      expect(report.failures).toEqual([]);
+      expect(report.subjectsWritten).toBe(500);
+      expect(started()).toBe(5);
+      for (const trail of [trails[0]!, trails[250]!, trails[499]!]) {
+        expect(slow.state.events(slowList, trail.subject)).toHaveLength(3);
+        expect(await target.pull({ email: trail.subject })).toEqual(trail);
+      }
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('never has more than 10 requests in flight and retries a 429', async () => {
     const target = adapter({ batchOperations: 'never' });
     await target.ensureSchema();

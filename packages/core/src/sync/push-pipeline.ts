@@ -43,6 +43,8 @@ export interface PushPipelineSettings {
   write(plan: PlannedWrite[]): Promise<PushFailure[]>;
   /** API calls made so far (read from the adapter's call runner). */
   apiCalls(): number;
+  /** Called once a batch is done (written, unchanged or failed): an adapter drops what it kept for these subjects. */
+  batchDone?(subjects: string[]): void;
   /**
    * Batches in flight at once (default 1). More keeps a rate budget busy while one batch waits on
    * an answer; batches sharing a subject never run at the same time, and the cursor only moves past
@@ -166,7 +168,9 @@ export async function runPushPipeline(
   const launch = (prepared: PreparedBatch) => {
     order.push(prepared);
     for (const subject of prepared.accepted.keys()) subjectsInFlight.set(subject, prepared);
+    const subjects = [...prepared.accepted.keys()];
     const running = processBatch(prepared.accepted).finally(() => {
+      settings.batchDone?.(subjects);
       prepared.done = true;
       inFlight.delete(prepared);
       for (const subject of prepared.accepted.keys()) if (subjectsInFlight.get(subject) === prepared) subjectsInFlight.delete(subject);
