@@ -1,4 +1,4 @@
-export { createSalesforceAdapter, salesforceSchemaNames } from './salesforce-adapter';
+export { createSalesforceAdapter, salesforceSchemaNames, DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE } from './salesforce-adapter';
 export type { SalesforceAdapterSettings } from './salesforce-adapter';
 export { SalesforceClient, soqlString } from './salesforce-client';
 export type { SalesforceConnectionSettings, CompositeSubrequest, CompositeSubresponse } from './salesforce-client';

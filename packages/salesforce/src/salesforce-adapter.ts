@@ -22,11 +22,12 @@ import {
   type Touchpoint,
   type Trail,
 } from '@optintrail/core';
-import { SalesforceClient, soqlString, type CompositeSubrequest, type SalesforceConnectionSettings } from './salesforce-client';
-import { writeCollections, COMPOSITE_MAX_COLLECTIONS, COLLECTION_MAX_RECORDS, type CollectionStep, type PlannedRecord, type RecordOutcome } from './salesforce-collection-writer';
+import { SalesforceClient, soqlString, type SalesforceConnectionSettings } from './salesforce-client';
+import { writeCollections, COLLECTION_MAX_RECORDS, type CollectionStep, type PlannedRecord, type RecordOutcome } from './salesforce-collection-writer';
 import { consentRecord, individualRecord } from './salesforce-consent-interop';
-import { describeRecordErrors, SALESFORCE_ADAPTER_ID, toSalesforceError } from './salesforce-error';
+import { describeRecordErrors, SALESFORCE_ADAPTER_ID } from './salesforce-error';
 import { eventRecord, newRecordFields, payloadFits, summaryFromRecord, summaryRecordFields, type SummaryOptions } from './salesforce-records';
+import { queryGroups, QUERY_PAGE_RECORDS, runQueries } from './salesforce-queries';
 import { createSalesforceRectify, DEFAULT_SALESFORCE_DATA_FIELDS, type SalesforceRectifySettings } from './salesforce-rectify';
 import { consentFieldPlans, eventFieldPlans, eventObjectMetadata, recordFieldPlans, schemaNames, type SalesforceFieldPlan, type SalesforceSchemaNames } from './salesforce-schema-plan';
 
@@ -56,12 +57,18 @@ export interface SalesforceAdapterSettings extends SalesforceConnectionSettings,
    */
   consentInterop?: boolean | 'auto';
   /**
-   * `collections`: one sObject Collections call per 200 records, 200 subjects per batch.
-   * `composite`: up to five Collections chunks per Composite call (counted once by Salesforce),
-   * 1,000 subjects per batch. `auto` (default): 1,000 subjects per batch, Composite whenever a batch
-   * needs more than one call.
+   * `collections`: one sObject Collections call per 200 records, reads as GET queries.
+   * `composite`: up to five Collections chunks or queries per Composite call (counted once by
+   * Salesforce). `auto` (default): Composite whenever a batch needs more than one call.
    */
   transport?: 'collections' | 'composite' | 'auto';
+  /**
+   * Subjects per batch: each batch is read (its records, then their stored event ids), then written.
+   * Default 200 with `collections`; with `composite` and `auto` {@link DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE}
+   * (7,000), so that a batch's read takes one Composite call and its writes fill every Composite call.
+   * The push holds one batch at a time: its trails, the records planned for them and the rows read.
+   */
+  batchSize?: number;
   /** Records Salesforce refuses for a lock (UNABLE_TO_LOCK_ROW) are sent again: how often and after how long. Default 2 times, 250 ms apart (growing). */
   recordRetries?: { attempts?: number; delayMs?: number };
   /** LastName (and Lead Company) of records OptinTrail creates when the trail has none. Default `[not provided]`. */
@@ -80,11 +87,21 @@ interface InteropState {
   dataUsePurposeId: string | null;
 }
 
+/** Subjects (or record ids) per direct GET query: a read in `collections` mode. */
 const SUBJECTS_PER_QUERY = 200;
-/** Request lines past 16 KB are refused (414 at Salesforce, 431 from Node); this leaves room for the rest. */
-const MAX_QUERY_URL_LENGTH = 14_000;
-/** Salesforce's limit on the length of a SOQL statement. */
-const MAX_SOQL_LENGTH = 100_000;
+
+/**
+ * Subjects per batch with Composite. The read of a batch is one query per group of subjects whose
+ * SOQL (each address listed twice: subject key IN (…) OR Email IN (…)) stays under 100,000
+ * characters, five queries per Composite call. An address of L characters costs 2 × (L + 4)
+ * characters (quotes and separator), about 200 go to the rest of the statement: with addresses
+ * averaging up to 31 characters a query holds 1,400 subjects and five hold 7,000, so the read takes
+ * one call. Its writes are 35 Contact chunks and, at 3 events each, 105 event chunks of 200: 140
+ * chunks, 28 Composite calls filled to five, none half empty (a multiple of 1,000 keeps every chunk
+ * whole). Per 1,000 subjects that is 4 write calls, the floor, plus 1/7 of a read call.
+ * Longer addresses take a second read call per batch, never a failure.
+ */
+export const DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE = 7_000;
 
 /**
  * An OptinTrail adapter for Salesforce, on jsforce. Summary fields go on the Contact (or Lead), one
@@ -105,7 +122,10 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   const placeholder = settings.placeholderName ?? '[not provided]';
   const now = settings.now ?? (() => new Date());
   const writeOptions = { recordRetries: settings.recordRetries?.attempts ?? 2, retryDelayMs: settings.recordRetries?.delayMs ?? 250 };
-  const batchSize = transportSetting === 'collections' ? COLLECTION_MAX_RECORDS : COLLECTION_MAX_RECORDS * COMPOSITE_MAX_COLLECTIONS;
+  const batchSize = settings.batchSize ?? (transportSetting === 'collections' ? COLLECTION_MAX_RECORDS : DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE);
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new ValidationError([{ path: 'batchSize', reason: `is ${String(settings.batchSize)}; expected a whole number of subjects, 1 or more (default ${DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE.toLocaleString('en')} with Composite)` }], 'Cannot create the Salesforce adapter');
+  }
   let interop: InteropState | undefined = interopSetting === false ? { active: false, dataUsePurposeId: null } : undefined;
   /** What the last `readExisting` found, for the `write` of the same batch. */
   let known = new Map<string, KnownRecord>();
@@ -141,79 +161,46 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   }
 
   /**
-   * Subjects grouped so each query stays within bounds: a GET request line under 14,000 characters
-   * (Salesforce and Node refuse URIs past 16 KB), or, inside a Composite body, SOQL under 100,000
-   * characters — and never more than 200 subjects per query.
-   */
-  function subjectGroups(subjects: string[], render: (group: string[]) => string, inComposite: boolean): string[][] {
-    const fits = (group: string[]) => {
-      const soql = render(group);
-      return inComposite ? soql.length <= MAX_SOQL_LENGTH : client.absolute(`/query?q=${encodeURIComponent(soql)}`).length <= MAX_QUERY_URL_LENGTH;
-    };
-    const groups: string[][] = [];
-    let current: string[] = [];
-    for (const subject of subjects) {
-      const next = [...current, subject];
-      if (current.length > 0 && (next.length > SUBJECTS_PER_QUERY || !fits(next))) {
-        groups.push(current);
-        current = [subject];
-      } else current = next;
-    }
-    if (current.length > 0) groups.push(current);
-    return groups;
-  }
-
-  /**
    * The records of these subjects. One GET when it fits; with `collections`, GETs by subject key,
    * then by email for the subjects not found (a re-run finds everyone by key, in half the calls);
-   * otherwise queries matching both, five per Composite call.
+   * otherwise queries matching both, as long as 100,000 characters of SOQL and one page of rows
+   * allow, five per Composite call.
    */
   async function subjectRecords(subjects: string[], fields: string): Promise<Array<Record<string, unknown>>> {
     const operation = `query ${recordObject}`;
     const select = (where: string) => `SELECT ${fields} FROM ${recordObject} WHERE ${where} ORDER BY CreatedDate ASC, Id ASC`;
     const list = (group: string[]) => group.map(soqlString).join(', ');
     const both = (group: string[]) => select(`${names.subjectKey} IN (${list(group)}) OR Email IN (${list(group)})`);
-    const single = subjectGroups(subjects, both, false);
-    if (single.length <= 1) return (await queries(operation, single.map(both), false)).flat();
-    if (transportSetting !== 'collections') return (await queries(operation, subjectGroups(subjects, both, true).map(both), true)).flat();
+    const direct = { inComposite: false, maxItems: SUBJECTS_PER_QUERY };
+    const single = queryGroups(client, subjects, both, direct);
+    if (single.length <= 1) return (await runQueries(client, operation, single.map(both), false)).flat();
+    if (transportSetting !== 'collections') return (await runQueries(client, operation, queryGroups(client, subjects, both, { inComposite: true }).map(both), true)).flat();
     const byKey = (group: string[]) => select(`${names.subjectKey} IN (${list(group)})`);
     const byEmail = (group: string[]) => select(`Email IN (${list(group)})`);
-    const keyed = (await queries(operation, subjectGroups(subjects, byKey, false).map(byKey), false)).flat();
+    const keyed = (await runQueries(client, operation, queryGroups(client, subjects, byKey, direct).map(byKey), false)).flat();
     const found = new Set(keyed.map((row) => (typeof row[names.subjectKey] === 'string' ? normalizeEmail(row[names.subjectKey] as string) : '')));
     const rest = subjects.filter((subject) => !found.has(subject));
     if (rest.length === 0) return keyed;
-    return [...keyed, ...(await queries(operation, subjectGroups(rest, byEmail, false).map(byEmail), false)).flat()];
+    return [...keyed, ...(await runQueries(client, operation, queryGroups(client, rest, byEmail, direct).map(byEmail), false)).flat()];
   }
 
-  /** Runs several queries: one call each, or up to five per Composite call. */
-  async function queries(operation: string, soqls: string[], inComposite: boolean): Promise<Array<Array<Record<string, unknown>>>> {
-    if (!inComposite) {
-      return Promise.all(soqls.map((soql) => client.query<Record<string, unknown>>(operation, soql)));
-    }
-    const results: Array<Array<Record<string, unknown>>> = [];
-    for (const group of chunk(soqls, COMPOSITE_MAX_COLLECTIONS)) {
-      const subrequests: CompositeSubrequest[] = group.map((soql, index) => ({ method: 'GET', path: `/query?q=${encodeURIComponent(soql)}`, referenceId: `query${index}` }));
-      const responses = await client.composite(operation, subrequests);
-      for (const [index] of group.entries()) {
-        const response = responses.find((candidate) => candidate.referenceId === `query${index}`);
-        if (!response || response.httpStatusCode >= 300) {
-          const errors = (Array.isArray(response?.body) ? response!.body : []) as Array<{ errorCode?: string; message?: string }>;
-          throw toSalesforceError({ errorCode: errors[0]?.errorCode ?? `ERROR_HTTP_${response?.httpStatusCode ?? 500}`, message: errors[0]?.message ?? 'query failed', data: errors }, operation);
-        }
-        results.push(await client.rest(operation, response.body as { totalSize: number; done: boolean; records: Array<Record<string, unknown>>; nextRecordsUrl?: string }));
-      }
-    }
-    return results;
-  }
-
-  /** The event ids and hashes stored under each of these records (ids compared on their 15-character form). */
-  async function storedEventsOf(recordIds: string[]): Promise<Map<string, { ids: Set<string>; hashes: Set<string> }>> {
-    const stored = new Map(recordIds.map((id) => [id.slice(0, 15), { ids: new Set<string>(), hashes: new Set<string>() }]));
-    if (recordIds.length === 0) return stored;
+  /**
+   * The event ids and hashes stored under each of these records (ids compared on their 15-character
+   * form). With Composite, the queries are grouped by the trail length each record claims, so each
+   * answers in one page.
+   */
+  async function storedEventsOf(records: Array<{ id: string; length: number | undefined }>): Promise<Map<string, { ids: Set<string>; hashes: Set<string> }>> {
+    const stored = new Map(records.map(({ id }) => [id.slice(0, 15), { ids: new Set<string>(), hashes: new Set<string>() }]));
+    if (records.length === 0) return stored;
+    const claimed = new Map(records.map(({ id, length }) => [id, Math.max(1, length ?? 1)]));
     const select = (group: string[]) =>
       `SELECT ${names.event.parent}, ${names.event.id}, ${names.event.hash} FROM ${names.eventObject} WHERE ${names.event.parent} IN (${group.map(soqlString).join(', ')})`;
-    const groups = chunk(recordIds, SUBJECTS_PER_QUERY);
-    const results = await queries(`query ${names.eventObject}`, groups.map(select), transportSetting !== 'collections' && groups.length > 1);
+    const ids = records.map(({ id }) => id);
+    const operation = `query ${names.eventObject}`;
+    const direct = queryGroups(client, ids, select, { inComposite: false, maxItems: SUBJECTS_PER_QUERY });
+    const inComposite = transportSetting !== 'collections' && direct.length > 1;
+    const groups = inComposite ? queryGroups(client, ids, select, { inComposite: true, rows: (id) => Math.min(claimed.get(id) ?? 1, QUERY_PAGE_RECORDS) }) : direct;
+    const results = await runQueries(client, operation, groups.map(select), inComposite);
     for (const row of results.flat()) {
       const entry = stored.get(String(row[names.event.parent]).slice(0, 15));
       if (!entry) continue;
@@ -239,7 +226,7 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
     // The summary is written before the event records: a push killed in between leaves a head that
     // claims events which are not there. The event records are what is stored; the head counts only
     // where they end.
-    const stored = await storedEventsOf(anchored.map(({ id }) => id));
+    const stored = await storedEventsOf(anchored);
     const existing = new Map<string, ExistingTrailInfo>();
     for (const { subject, id, head, length } of anchored) {
       const events = stored.get(id.slice(0, 15))!;
@@ -368,18 +355,19 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
     const events: PlannedRecord[] = [];
     const active = interop?.active === true;
 
+    // Contact and event records are built when their chunk is sent: a batch holds its trails, not
+    // their encoded records (about 5 KB per subject with 3 events).
     for (const { trail, newEvents } of plan) {
       const subject = trail.subject;
       const record = known.get(subject);
-      const summary = summaryRecordFields(trail, names, summaryOptions);
-      const person = newRecordFields(trail, names, placeholder);
+      const summary = () => summaryRecordFields(trail, names, summaryOptions);
       const needsIndividual = active && !record?.individualId;
-      if (needsIndividual) individuals.push({ record: individualRecord(subject, names, person), owner: { subject, role: 'individual' } });
+      if (needsIndividual) individuals.push({ record: individualRecord(subject, names, newRecordFields(trail, names, placeholder)), owner: { subject, role: 'individual' } });
       const link = needsIndividual ? { Individual: { [names.subjectKey]: subject } } : {};
       if (record) {
-        updates.push({ record: { attributes: { type: recordObject }, id: record.id, [names.subjectKey]: subject, ...summary, ...link }, owner: { subject, role: 'record' } });
+        updates.push({ record: () => ({ attributes: { type: recordObject }, id: record.id, [names.subjectKey]: subject, ...summary(), ...link }), owner: { subject, role: 'record' } });
       } else {
-        inserts.push({ record: { attributes: { type: recordObject }, [names.subjectKey]: subject, ...person, ...summary, ...link }, owner: { subject, role: 'record' } });
+        inserts.push({ record: () => ({ attributes: { type: recordObject }, [names.subjectKey]: subject, ...newRecordFields(trail, names, placeholder), ...summary(), ...link }), owner: { subject, role: 'record' } });
       }
       if (active) {
         const consent = consentRecord(trail, names, {
@@ -387,17 +375,16 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
           channel: summaryOptions.channel,
           dataUsePurposeId: interop?.dataUsePurposeId ?? null,
           individualId: record?.individualId ?? null,
-          captureSource: (summary[names.summary.consentSource] as string | null) ?? null,
+          captureSource: (summary()[names.summary.consentSource] as string | null) ?? null,
         });
         if (consent) consents.push({ record: consent, owner: { subject, role: 'consent' } });
       }
       for (const event of newEvents) {
-        const eventFields = eventRecord(event, subject, names);
-        if (!payloadFits(eventFields, names)) {
+        if (!payloadFits(eventRecord(event, subject, names), names)) {
           failures.push({ subject, eventId: event.id, kind: 'validation', reason: `the stored event is longer than the ${names.event.payload} field (131,072 characters)` });
           continue;
         }
-        events.push({ record: eventFields, owner: { subject, role: 'event', eventId: event.id } });
+        events.push({ record: () => eventRecord(event, subject, names), owner: { subject, role: 'event', eventId: event.id } });
       }
     }
 

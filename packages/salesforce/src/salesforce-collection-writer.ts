@@ -15,8 +15,11 @@ export interface RecordOwner {
 }
 
 export interface PlannedRecord {
-  /** The sObject as sent: `attributes.type` set; `id` set for updates. */
-  record: Record<string, unknown>;
+  /**
+   * The sObject as sent: `attributes.type` set; `id` set for updates. A function builds it when its
+   * chunk is sent (again when it is sent again), so a large batch never holds all its records at once.
+   */
+  record: Record<string, unknown> | (() => Record<string, unknown>);
   owner: RecordOwner;
 }
 
@@ -59,7 +62,7 @@ interface SaveEntry {
 export type CollectionTransport = 'direct' | 'composite';
 
 function chunkRequest(chunk: Chunk): CompositeSubrequest & { operation: string } {
-  const body = { allOrNone: false, records: chunk.items.map((item) => item.record) };
+  const body = { allOrNone: false, records: chunk.items.map((item) => (typeof item.record === 'function' ? item.record() : item.record)) };
   if (chunk.step.kind === 'upsert') {
     return {
       operation: `composite.sobjects.upsert ${chunk.step.objectName}`,

@@ -19,6 +19,7 @@ import {
   type SalesforceRecordError,
 } from './salesforce-emulator-errors';
 import { createSalesforceEmulatorState, type SalesforceEmulatorState } from './salesforce-emulator-state';
+import { checkSoqlLength, requestSizeRefusal } from './salesforce-request-size';
 import { buildSalesforceId, looksLikeSalesforceId, normalizeSalesforceId } from './salesforce-ids';
 import { DEFAULT_TRACKED_FIELDS, MultipleMatchesError, SalesforceOrg } from './salesforce-org';
 import type { SalesforceObjectDefinition } from './salesforce-schema';
@@ -188,6 +189,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     if (soql === null) {
       throw SalesforceRequestError.of(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     }
+    checkSoqlLength(soql);
     let parsed: SoqlQuery;
     try {
       parsed = parseSoql(soql);
@@ -640,6 +642,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   }
 
   async function handle(request: EmulatorRequest): Promise<EmulatorResponse> {
+    const refused = requestSizeRefusal(request);
+    if (refused) return refused;
     if (request.method === 'GET' && /^\/services\/data\/?$/.test(request.path)) return json(200, versionList(latestVersion));
     const versionMatch = /^\/services\/data\/v(\d+)\.(\d)(\/|$)/.exec(request.path);
     const token = sessionToken(request);

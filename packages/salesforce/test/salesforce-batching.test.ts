@@ -1,0 +1,163 @@
+import { sampleTrail } from '@optintrail/adapter-test';
+import { ValidationError, type Trail } from '@optintrail/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSalesforceAdapter, DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE, salesforceSchemaNames, type SalesforceAdapterSettings } from '../src';
+import { startSalesforceEmulator, type RecordedCall, type SalesforceEmulator } from '../src/testing';
+
+// Composite batches sized so a batch's read takes one Composite call and its writes fill every
+// Composite call: counted from the calls the emulator recorded, never from timing.
+
+const TOKEN = 'batching-session';
+const names = salesforceSchemaNames();
+let emulator: SalesforceEmulator;
+
+function adapter(overrides: Partial<SalesforceAdapterSettings> = {}) {
+  return createSalesforceAdapter({ instanceUrl: emulator.url, accessToken: TOKEN, consentInterop: false, retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...overrides });
+}
+
+/** `count` subjects whose addresses are all `length` characters long. */
+function trails(count: number, length = 30): Trail[] {
+  return Array.from({ length: count }, (_, index) => {
+    const local = `p${String(index).padStart(6, '0')}`;
+    const domain = `${'d'.repeat(length - local.length - 1 - '.example'.length)}.example`;
+    const email = `${local}@${domain}`;
+    expect(email).toHaveLength(length);
+    return sampleTrail(email);
+  });
+}
+
+interface Subrequest {
+  method: string;
+  url: string;
+  body?: { records?: unknown[] };
+}
+
+function subrequestsOf(call: RecordedCall): Subrequest[] {
+  return (call.requestBodyJson as { compositeRequest: Subrequest[] }).compositeRequest;
+}
+
+/** Composite calls whose subrequests are all queries (reads), and the others (writes). */
+function compositeCalls(calls: RecordedCall[]) {
+  const composite = calls.filter((call) => call.method === 'POST' && call.path === '/services/data/v62.0/composite');
+  const isRead = (call: RecordedCall) => subrequestsOf(call).every((subrequest) => subrequest.method === 'GET');
+  return { all: composite, reads: composite.filter(isRead), writes: composite.filter((call) => !isRead(call)) };
+}
+
+/** The SOQL of a query subrequest and the addresses it lists (each once). */
+function queryOf(subrequest: Subrequest): { soql: string; subjects: string[] } {
+  const soql = new URL(subrequest.url, 'http://salesforce.invalid').searchParams.get('q') ?? '';
+  const emailList = /Email IN \(([^)]*)\)/.exec(soql)?.[1] ?? '';
+  return { soql, subjects: emailList.split(', ').filter(Boolean) };
+}
+
+beforeAll(async () => {
+  emulator = await startSalesforceEmulator({ dailyApiRequests: 10_000_000 });
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+describe('Composite batches', () => {
+  it('pushes 3,000 subjects with 3 events in 13 counted calls: one read of queries past 200 subjects, then 12 full write calls', async () => {
+    const sync = adapter({ transport: 'composite' });
+    await sync.ensureSchema();
+    emulator.clearCalls();
+    const before = emulator.apiUsage.used;
+    const report = await sync.push(trails(3_000));
+    expect(report.failures).toEqual([]);
+    expect(report).toMatchObject({ subjectsWritten: 3_000, eventsWritten: 9_000 });
+    // Floor: 15 Contact + 45 event Collections of 200 = 60, five per Composite call = 12; plus the read.
+    expect(emulator.apiUsage.used - before).toBe(13);
+    expect(report.apiCalls).toBe(13);
+
+    const { all, reads, writes } = compositeCalls(emulator.calls);
+    expect(all).toHaveLength(13);
+    expect(reads).toHaveLength(1);
+    const queries = subrequestsOf(reads[0]!).map(queryOf);
+    expect(queries.length).toBeLessThanOrEqual(5);
+    // 30-character addresses: about 1,460 subjects fit a query's 100,000 characters (200 was the old cap).
+    expect(Math.max(...queries.map(({ subjects }) => subjects.length))).toBeGreaterThan(1_400);
+    expect(queries.every(({ soql }) => soql.length <= 100_000)).toBe(true);
+    expect(queries.reduce((total, { subjects }) => total + subjects.length, 0)).toBe(3_000);
+    expect(writes).toHaveLength(12);
+    for (const call of writes) {
+      expect(subrequestsOf(call)).toHaveLength(5);
+      expect(subrequestsOf(call).every((subrequest) => subrequest.body?.records?.length === 200)).toBe(true);
+    }
+    expect(emulator.state.records('Contact')).toHaveLength(3_000);
+    expect(emulator.state.records(names.eventObject)).toHaveLength(9_000);
+  });
+
+  it('adopts Contacts a person created (by email only) across the batch, and a re-run reads in 2 calls and writes nothing', async () => {
+    const sync = adapter();
+    await sync.ensureSchema();
+    const input = trails(3_000);
+    // One in each of the batch's queries (first, middle, last subject).
+    const adopted = [0, 1_500, 2_999].map((index) => ({
+      index,
+      id: emulator.state.createRecord('Contact', { LastName: `Person ${index}`, Email: input[index]!.subject.toUpperCase() }),
+    }));
+    const report = await sync.push(input);
+    expect(report.failures).toEqual([]);
+    expect(emulator.state.records('Contact')).toHaveLength(3_000);
+    for (const { index, id } of adopted) {
+      expect(emulator.state.record('Contact', id)).toMatchObject({ LastName: `Person ${index}`, [names.subjectKey]: input[index]!.subject, [names.summary.trailLength]: 3 });
+    }
+    expect(await sync.pull({ email: input[1_500]!.subject })).toEqual(input[1_500]);
+
+    emulator.clearCalls();
+    const again = await sync.push(input);
+    expect(again).toMatchObject({ subjectsUnchanged: 3_000, subjectsWritten: 0, eventsWritten: 0, failed: 0 });
+    // The Contacts in one call (3 queries), then their 9,000 event ids: 5 queries of at most 2,000 rows.
+    const { all, reads, writes } = compositeCalls(emulator.calls);
+    expect(writes).toEqual([]);
+    expect(emulator.calls).toHaveLength(2);
+    expect(all).toEqual(reads);
+    expect(again.apiCalls).toBe(2);
+  });
+
+  it('follows a query past 2,000 rows with its nextRecordsUrl inside a later Composite call', async () => {
+    const sync = adapter();
+    await sync.ensureSchema();
+    const input = trails(1_500);
+    await sync.push(input);
+    // A person duplicated every Contact by hand: the read now finds 3,000 rows for 1,500 subjects.
+    for (const trail of input) emulator.state.createRecord('Contact', { LastName: 'Duplicate', Email: trail.subject });
+    emulator.clearCalls();
+    const again = await sync.push(input);
+    expect(again).toMatchObject({ subjectsUnchanged: 1_500, eventsWritten: 0, failed: 0 });
+    const subrequests = compositeCalls(emulator.calls).all.flatMap(subrequestsOf);
+    const pages = subrequests.filter((subrequest) => /\/query\/01g[0-9A-Za-z]{15}-2000$/.test(subrequest.url));
+    expect(pages.length).toBeGreaterThanOrEqual(1);
+    expect(compositeCalls(emulator.calls).writes).toEqual([]);
+    // The OptinTrail-keyed Contact is still the subject's record, not the duplicate.
+    expect(await sync.pull({ email: input[0]!.subject })).toEqual(input[0]);
+  });
+
+  it('reads a default batch of 7,000 subjects with 31-character addresses in one Composite call', async () => {
+    expect(DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE).toBe(7_000);
+    const sync = adapter();
+    await sync.ensureSchema();
+    emulator.clearCalls();
+    const report = await sync.push(trails(7_000, 31), { dryRun: true });
+    expect(report.failures).toEqual([]);
+    expect(report.apiCalls).toBe(1);
+    const { reads } = compositeCalls(emulator.calls);
+    expect(reads).toHaveLength(1);
+    expect(subrequestsOf(reads[0]!)).toHaveLength(5);
+    expect(subrequestsOf(reads[0]!).every((subrequest) => queryOf(subrequest).soql.length <= 100_000)).toBe(true);
+    expect(emulator.state.records('Contact')).toEqual([]);
+  });
+
+  it('takes batchSize as an option and refuses one that is not a whole number of subjects', async () => {
+    const sync = adapter({ batchSize: 1_000 });
+    await sync.ensureSchema();
+    const before = emulator.apiUsage.used;
+    const report = await sync.push(trails(2_000));
+    expect(report.failures).toEqual([]);
+    // Two batches of 1,000: one read and 4 write calls each.
+    expect(emulator.apiUsage.used - before).toBe(10);
+    for (const batchSize of [0, -5, 1.5, Number.NaN]) {
+      expect(() => adapter({ batchSize })).toThrow(ValidationError);
+    }
+  });
+});
