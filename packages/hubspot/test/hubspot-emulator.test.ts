@@ -562,6 +562,23 @@ describe('HubSpot emulator rate limits', () => {
     }
   });
 
+  it('scales Retry-After with the time scale: whole emulated seconds, divided by the scale', async () => {
+    // Scale 4: the ten-second window lasts 2.5 s, so no wait can exceed 2.5 s; HubSpot's whole seconds become quarters.
+    const emulator = await startHubSpotEmulator({ rateLimit: { perTenSeconds: 1, timeScale: 4 } });
+    try {
+      const client = new Client({ accessToken: 'test-token', basePath: emulator.url });
+      await client.crm.contacts.basicApi.getPage();
+      const limited = await apiError(client.crm.contacts.basicApi.getPage());
+      expect(limited.code).toBe(429);
+      const seconds = Number(limited.headers['retry-after']);
+      expect(seconds).toBeGreaterThan(0);
+      expect(seconds).toBeLessThanOrEqual(2.5);
+      expect(Number.isInteger(seconds * 4)).toBe(true);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('frees the window again once it has rolled (time scaled down for the test)', { timeout: 30_000 }, async () => {
     // A one-second window holding 2 calls. Call until it is full, then until it has rolled:
     // no timing assumption, only the order of answers.

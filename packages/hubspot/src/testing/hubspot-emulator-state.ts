@@ -212,8 +212,8 @@ export class HubSpotEmulatorState {
   }
 
   #noteSnapshot(record: StoredRecord): HubSpotNoteSnapshot {
-    const contactIds = [...this.store.associations.values()]
-      .filter((association) => association.fromType === 'notes' && association.fromId === record.id && association.toType === 'contacts')
+    const contactIds = this.store
+      .links('notes', record.id, 'contacts')
       .map((association) => association.toId)
       .sort(compareIds);
     return { ...this.#snapshot(record), contactIds };

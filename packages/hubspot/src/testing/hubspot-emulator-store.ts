@@ -145,6 +145,16 @@ export class HubSpotStore {
   readonly listeners = new Set<(change: HubSpotStoreChange) => void>();
   readonly #nextIds = new Map<HubSpotObjectType, number>();
   #lastTimestamp = 0;
+  /**
+   * Records by the value of a property they can be found by (`idProperty`), per type and property
+   * name: lookup key → every record holding that value, archived or not. Built on the first lookup by
+   * a property, then kept current by create, update and purge, so an upsert of 100 contacts costs
+   * 100 map reads whatever the store holds.
+   */
+  readonly #valueIndexes = new Map<HubSpotObjectType, Map<string, Map<string, Set<StoredRecord>>>>();
+  /** Keys of `associations` by the record at either end (`type:id`), so reads and purges never scan them all. */
+  readonly #associationsFromRecord = new Map<string, Set<string>>();
+  readonly #associationsToRecord = new Map<string, Set<string>>();
 
   constructor(readonly options: HubSpotStoreOptions) {
     this.reset();
@@ -157,7 +167,10 @@ export class HubSpotStore {
       this.groups.set(type, new Map(defaultGroups(type).map((group) => [group.name, group])));
       this.#nextIds.set(type, firstIds[type]);
     }
+    this.#valueIndexes.clear();
     this.associations.clear();
+    this.#associationsFromRecord.clear();
+    this.#associationsToRecord.clear();
     this.subscriptionStatuses.clear();
     this.gdprDeletedEmails.clear();
     this.writes = zeroCounts();
@@ -182,7 +195,11 @@ export class HubSpotStore {
     return this.groups.get(type)!;
   }
 
-  /** A live (not archived) record by id, or by a unique property when `idProperty` is given. */
+  /**
+   * A live (not archived) record by id, or by a unique property when `idProperty` is given. Email
+   * matches case-insensitively, as HubSpot does. Should several records hold the value (a tamper
+   * helper can make that happen), the oldest wins.
+   */
   find(type: HubSpotObjectType, id: string, idProperty?: string, options: { archived?: boolean } = {}): StoredRecord | undefined {
     const archived = options.archived ?? false;
     if (!idProperty || idProperty === 'hs_object_id') {
@@ -190,13 +207,46 @@ export class HubSpotStore {
       return record && record.archived === archived ? record : undefined;
     }
     const wanted = idProperty === 'email' ? id.trim().toLowerCase() : id;
+    if (isDerived(type, idProperty)) return this.#scan(type, idProperty, wanted, archived);
+    let found: StoredRecord | undefined;
+    for (const record of this.#valueIndex(type, idProperty).get(wanted) ?? []) {
+      if (record.archived !== archived) continue;
+      if (!found || compareIds(record.id, found.id) < 0) found = record;
+    }
+    return found;
+  }
+
+  /** The slow path for values the emulator derives (create and modify dates change without a write). */
+  #scan(type: HubSpotObjectType, name: string, wanted: string, archived: boolean): StoredRecord | undefined {
     for (const record of this.recordsOf(type).values()) {
       if (record.archived !== archived) continue;
-      const value = this.value(record, idProperty);
-      if (value === undefined) continue;
-      if ((idProperty === 'email' ? value.toLowerCase() : value) === wanted) return record;
+      const value = this.value(record, name);
+      if (value !== undefined && lookupKey(name, value) === wanted) return record;
     }
     return undefined;
+  }
+
+  /** The index of one property, built from the store on first use. */
+  #valueIndex(type: HubSpotObjectType, name: string): Map<string, Set<StoredRecord>> {
+    let byName = this.#valueIndexes.get(type);
+    if (!byName) this.#valueIndexes.set(type, (byName = new Map()));
+    let index = byName.get(name);
+    if (!index) {
+      byName.set(name, (index = new Map()));
+      for (const record of this.recordsOf(type).values()) {
+        const value = this.value(record, name);
+        if (value !== undefined) addToIndex(index, lookupKey(name, value), record);
+      }
+    }
+    return index;
+  }
+
+  /** Moves a record between keys of the indexes a write touched (`before`/`after` undefined: no value). */
+  #reindex(record: StoredRecord, name: string, before: string | undefined, after: string | undefined): void {
+    const index = this.#valueIndexes.get(record.objectType)?.get(name);
+    if (!index) return;
+    if (before !== undefined) removeFromIndex(index, lookupKey(name, before), record);
+    if (after !== undefined) addToIndex(index, lookupKey(name, after), record);
   }
 
   /** The current value of a property, including the values the emulator derives (id, dates). */
@@ -229,6 +279,7 @@ export class HubSpotStore {
     for (const [name, value] of Object.entries(values)) {
       if (value === '') continue;
       record.history.set(name, [{ value, timestamp, ...source }]);
+      this.#reindex(record, name, undefined, value);
       this.writes.propertyValuesChanged += 1;
     }
     if (type === 'contacts') this.writes.contactsCreated += 1;
@@ -243,11 +294,12 @@ export class HubSpotStore {
     let changed = 0;
     const properties: Array<{ name: string; value: string }> = [];
     for (const [name, value] of Object.entries(values)) {
-      const current = this.value(record, name) ?? '';
-      if (current === value) continue;
+      const previous = this.value(record, name);
+      if ((previous ?? '') === value) continue;
       const versions = record.history.get(name) ?? [];
       versions.push({ value, timestamp, ...source });
       record.history.set(name, versions);
+      this.#reindex(record, name, previous, value);
       changed += 1;
       properties.push({ name, value });
     }
@@ -272,15 +324,31 @@ export class HubSpotStore {
   /** Removes a record and its associations for good (GDPR delete, tamper helpers). */
   purge(record: StoredRecord): void {
     this.recordsOf(record.objectType).delete(record.id);
+    for (const [name, index] of this.#valueIndexes.get(record.objectType) ?? []) {
+      const value = this.value(record, name);
+      if (value !== undefined) removeFromIndex(index, lookupKey(name, value), record);
+    }
     if (this.listeners.size > 0) {
       const timestamp = this.timestamp();
       for (const listener of this.listeners) listener({ kind: 'purged', record, timestamp });
     }
-    for (const [key, association] of this.associations) {
-      if ((association.fromType === record.objectType && association.fromId === record.id) || (association.toType === record.objectType && association.toId === record.id)) {
-        this.associations.delete(key);
-      }
-    }
+    const end = endpoint(record.objectType, record.id);
+    const touching = [...(this.#associationsFromRecord.get(end) ?? []), ...(this.#associationsToRecord.get(end) ?? [])];
+    for (const key of touching) this.#removeAssociation(key);
+  }
+
+  #addAssociation(key: string, association: StoredAssociation): void {
+    this.associations.set(key, association);
+    addToIndex(this.#associationsFromRecord, endpoint(association.fromType, association.fromId), key);
+    addToIndex(this.#associationsToRecord, endpoint(association.toType, association.toId), key);
+  }
+
+  #removeAssociation(key: string): void {
+    const association = this.associations.get(key);
+    if (!association) return;
+    this.associations.delete(key);
+    removeFromIndex(this.#associationsFromRecord, endpoint(association.fromType, association.fromId), key);
+    removeFromIndex(this.#associationsToRecord, endpoint(association.toType, association.toId), key);
   }
 
   /** Links two records in both directions with HubSpot-defined types. */
@@ -290,8 +358,8 @@ export class HubSpotStore {
     if (!forward || !backward) throw new Error(`No association type between ${fromType} and ${toType}`);
     const forwardKey = `${fromType}:${fromId}:${toType}:${toId}:${forward.typeId}`;
     if (this.associations.has(forwardKey)) return;
-    this.associations.set(forwardKey, { fromType, fromId, toType, toId, typeId: forward.typeId, category: 'HUBSPOT_DEFINED', label: null });
-    this.associations.set(`${toType}:${toId}:${fromType}:${fromId}:${backward.typeId}`, {
+    this.#addAssociation(forwardKey, { fromType, fromId, toType, toId, typeId: forward.typeId, category: 'HUBSPOT_DEFINED', label: null });
+    this.#addAssociation(`${toType}:${toId}:${fromType}:${fromId}:${backward.typeId}`, {
       fromType: toType,
       fromId: toId,
       toType: fromType,
@@ -303,17 +371,53 @@ export class HubSpotStore {
     this.writes.associationsCreated += 1;
   }
 
-  /** Associations from one record to records of one type, ordered by target id (numeric). */
+  /** Associations from one record to records of one type, ordered by target id (numeric); archived targets left out. */
   associationsFrom(fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType): StoredAssociation[] {
-    const found: StoredAssociation[] = [];
-    for (const association of this.associations.values()) {
-      if (association.fromType !== fromType || association.fromId !== fromId || association.toType !== toType) continue;
-      const target = this.recordsOf(toType).get(association.toId);
-      if (!target || target.archived) continue;
-      found.push(association);
-    }
-    return found.sort((left, right) => compareIds(left.toId, right.toId));
+    return this.links(fromType, fromId, toType)
+      .filter((association) => {
+        const target = this.recordsOf(toType).get(association.toId);
+        return target !== undefined && !target.archived;
+      })
+      .sort((left, right) => compareIds(left.toId, right.toId));
   }
+
+  /** Every association from one record to records of one type, archived targets included, in the order they were made. */
+  links(fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType): StoredAssociation[] {
+    const found: StoredAssociation[] = [];
+    for (const key of this.#associationsFromRecord.get(endpoint(fromType, fromId)) ?? []) {
+      const association = this.associations.get(key)!;
+      if (association.toType === toType) found.push(association);
+    }
+    return found;
+  }
+}
+
+/** The key a property value is found under: emails are matched case-insensitively, as HubSpot does. */
+function lookupKey(name: string, value: string): string {
+  return name === 'email' ? value.toLowerCase() : value;
+}
+
+/** Properties whose value the emulator computes rather than stores (id, create and modify dates). */
+function isDerived(type: HubSpotObjectType, name: string): boolean {
+  const system = systemProperties[type];
+  return name === system.id || name === system.created || name === system.modified;
+}
+
+function endpoint(type: HubSpotObjectType, id: string): string {
+  return `${type}:${id}`;
+}
+
+function addToIndex<Value>(index: Map<string, Set<Value>>, key: string, value: Value): void {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
+}
+
+function removeFromIndex<Value>(index: Map<string, Set<Value>>, key: string, value: Value): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
 }
 
 /** Numeric id order (HubSpot ids are integers carried as strings). */

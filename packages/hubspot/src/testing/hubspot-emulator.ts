@@ -94,6 +94,7 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   const store = new HubSpotStore({ now: options.now ?? Date.now, subscriptionDefinitions: defaultDefinitions(options) });
   const state = new HubSpotEmulatorState(store);
   const limiter = options.rateLimit === false ? undefined : new HubSpotRateLimiter(options.rateLimit ?? {});
+  const timeScale = (options.rateLimit === false ? undefined : options.rateLimit?.timeScale) ?? 1;
   const tokens = options.accessTokens ? new Set(options.accessTokens) : undefined;
   let faults: FaultInjector | undefined;
 
@@ -122,7 +123,7 @@ export async function startHubSpotEmulator(options: HubSpotEmulatorOptions = {})
       authenticate(request, tokens);
       if (limiter) {
         const decision = limiter.take(request.method === 'POST' && request.path.endsWith('/search'));
-        if (!decision.allowed) return withHeaders(rateLimited(decision.policy, Math.ceil(decision.retryAfterMs / 1000), decision.headers), correlationId);
+        if (!decision.allowed) return withHeaders(rateLimited(decision.policy, retryAfterSeconds(decision.retryAfterMs, timeScale), decision.headers), correlationId);
         rateHeaders = decision.headers;
       }
       return withHeaders(await router.handle(request), correlationId, rateHeaders);
@@ -176,6 +177,16 @@ function authenticate(request: EmulatorRequest, tokens: Set<string> | undefined)
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match || (tokens && !tokens.has(match[1]!))) throw authenticationFailure();
+}
+
+/**
+ * The `Retry-After` for a refusal that frees up in `waitMs` (wall clock). HubSpot sends whole seconds;
+ * with a time scale the whole emulated seconds are scaled down too (scale 10: `0.2` for 2 s), so a
+ * 429 costs a scaled run what it would cost a real one instead of a whole wall-clock second.
+ */
+function retryAfterSeconds(waitMs: number, timeScale: number): number {
+  const emulatedSeconds = Math.ceil((waitMs * timeScale) / 1000);
+  return timeScale === 1 ? emulatedSeconds : Number((emulatedSeconds / timeScale).toFixed(3));
 }
 
 /** A 429 with `Retry-After` in whole seconds ([R] HubSpot sends it; the SDK does not read it), or none when `retryAfterSeconds` is null. */
