@@ -4,16 +4,25 @@
 // would, and drops the result. No emulator here: an emulator keeps every record it is sent, which
 // would measure the emulator, not the SDK.
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { encodeTimelineEntry, runPushPipeline } from '@optintrail/core';
 
 const [path, expected] = process.argv.slice(2);
 const samples = [];
 let encodedBytes = 0;
 
+/** One trail per line, read in chunks: a split on newlines is all readline did here, at twice the cost. */
 async function* trailsFrom(file) {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line);
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+    const text = rest + chunk;
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      if (end > start) yield JSON.parse(text.slice(start, end));
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest.trim()) yield JSON.parse(rest);
 }
 
 const sinkAdapter = {

@@ -2,6 +2,7 @@ import { ValidationError } from '../errors';
 import type { ProvenanceEvent } from '../model/event';
 import { parseStoredEvent } from '../model/event-schema';
 import { canonicalJson } from '../trail/canonical-json';
+import { parseStoredEventCached } from '../trail/validated-event-cache';
 import {
   channelLabel,
   describeActor,
@@ -40,7 +41,8 @@ export interface TimelineEntryOptions {
 /** The timeline entry for one stored event. The event is validated first (`ValidationError`). */
 export function encodeTimelineEntry(event: ProvenanceEvent, options: TimelineEntryOptions = {}): TimelineEntry {
   const locale = options.locale ?? 'en';
-  const stored = parseStoredEvent(event, 'event');
+  // Cached: the push pipeline has just checked the same event objects (verifyTrail); only read here.
+  const stored = parseStoredEventCached(event, 'event');
   return {
     title: truncateUtf8(timelineTitle(stored, locale), options.maxTitleBytes ?? 255),
     text: timelineText(stored, locale),

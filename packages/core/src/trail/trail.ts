@@ -5,7 +5,7 @@ import { parseEventInput } from '../model/event-schema';
 import { protectInputIps, type IpProtection } from '../model/ip-protection';
 import { normalizeEmail } from '../model/subject';
 import { computeEventHash, redactEvent } from './hash-chain';
-import { eventHashCached, parseStoredEventCached } from './validated-event-cache';
+import { eventHashCached, eventHashJustChecked, parseStoredEventCached } from './validated-event-cache';
 
 /** Supplies random bytes; defaults to the platform CSPRNG. Pass a seeded one for reproducible tests. */
 export type RandomBytes = (length: number) => Uint8Array;
@@ -115,9 +115,10 @@ export function verifyTrail(trail: Trail, options: VerifyOptions = {}): TrailVer
   const ids = new Set<string>();
   let prev: string | null = null;
   for (const [index, event] of trail.events.entries()) {
+    let checked: ProvenanceEvent | undefined;
     if (options.checkSchema !== false) {
       try {
-        parseStoredEventCached(event);
+        checked = parseStoredEventCached(event);
       } catch (error) {
         return fail(index, 'malformed-event', ValidationError.isInstance(error) ? error.message : String(error));
       }
@@ -130,7 +131,7 @@ export function verifyTrail(trail: Trail, options: VerifyOptions = {}): TrailVer
     if (event.prev !== prev) {
       return fail(index, 'chain-broken', index === 0 ? 'the first event must have no predecessor' : 'it does not link to the event before it (an event was inserted, deleted or moved)');
     }
-    const expected = eventHashCached(event);
+    const expected = checked ? eventHashJustChecked(event, checked) : eventHashCached(event);
     if (expected === undefined || expected !== event.hash) {
       return fail(index, 'content-mismatch', 'its content does not match its hash (it was edited)');
     }
