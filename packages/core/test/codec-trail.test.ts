@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateSmall } from '../src/codec/small-deflate';
 import { describe, expect, it } from 'vitest';
 import {
   buildTrail,
@@ -160,6 +161,31 @@ describe('encodeTrail / decodeTrail', () => {
       // Within a few bytes of the budget: one more event would not have fitted.
       expect(encoded.value.length).toBeGreaterThan(maxBytes - 120);
     }
+  });
+
+  it('keeps the longest suffix that fits a short trail: more room never keeps fewer events', () => {
+    fc.assert(
+      fc.property(trailArbitrary({ minEvents: 2, maxEvents: 8 }), fc.integer({ min: 120, max: 900 }), (trail, maxBytes) => {
+        const encoded = encodeTrail(trail, { maxBytes });
+        expect(encoded.value.length).toBeLessThanOrEqual(maxBytes);
+        if (encoded.eventCount > 0) expect(decodeTrail(encoded.value).trail.events).toEqual(trail.events.slice(-encoded.eventCount));
+        const roomier = encodeTrail(trail, { maxBytes: maxBytes + 200 });
+        expect(roomier.eventCount).toBeGreaterThanOrEqual(encoded.eventCount);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('compresses with a window sized to the input, and any inflater reads it back', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 40_000 }), fc.boolean(), (bytes, withDictionary) => {
+        const input = Buffer.from(bytes);
+        const dictionary = withDictionary ? Buffer.from('{"i":"","t":"consent.given","a":0,"s":{"k":"event","n":""}}') : undefined;
+        const packed = deflateSmall(input, dictionary ? { dictionary } : {});
+        expect(inflateRawSync(packed, dictionary ? { dictionary } : {}).equals(input)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('carries a tampered trail as it is, so verification still names the edited event', () => {

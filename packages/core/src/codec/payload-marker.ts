@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
+import { deflateSmall } from './small-deflate';
 import { ValidationError } from '../errors';
 import { sha256Hex } from '../trail/canonical-json';
 import { isWellFormedText } from './utf8-budget';
@@ -119,7 +120,7 @@ function packPayload(payload: string): string {
   if (typeof payload !== 'string' || !isWellFormedText(payload)) {
     throw new ValidationError([{ path: 'payload', reason: 'must be a well-formed string (no lone surrogates)' }], 'Cannot embed payload');
   }
-  return deflateRawSync(Buffer.from(payload, 'utf8'), { level: 9 }).toString('base64url');
+  return deflateSmall(Buffer.from(payload, 'utf8')).toString('base64url');
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

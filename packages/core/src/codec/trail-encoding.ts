@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
+import { deflateSmall } from './small-deflate';
 import { ValidationError } from '../errors';
 import type { ProvenanceEvent, Trail } from '../model/event';
 import { parseStoredEventCached } from '../trail/validated-event-cache';
@@ -79,6 +80,12 @@ export function encodeTrail(trail: Trail, options: EncodeTrailOptions): EncodedT
   };
   // Short trails and large fields usually fit whole: try that first.
   if ((total <= 32 || maxBytes >= 16_384) && record(total)) return { value: fitValue!, complete: true, eventCount: total };
+  // A short trail that does not fit whole mostly fits without its first event or two: step down.
+  if (failCount === total && total <= 8) {
+    for (let count = total - 1; count > 0; count -= 1) if (record(count)) break;
+    if (fitValue === undefined) return { value: '', complete: false, eventCount: 0 };
+    return { value: fitValue, complete: false, eventCount: fitCount };
+  }
   // Otherwise gallop back from the latest event, then bisect: fewer events take fewer bytes (up to a
   // few bytes of DEFLATE noise), so this finds the longest suffix that fits in O(log n) attempts.
   for (let count = Math.min(1, total); count < failCount; count = Math.min(count * 2, total)) {
@@ -137,7 +144,7 @@ function decodeTrailValue(value: string): DecodedTrail {
 }
 
 function packValue(content: unknown): string {
-  const compressed = deflateRawSync(Buffer.from(JSON.stringify(content), 'utf8'), { level: 9, memLevel: 9, dictionary: TRAIL_DICTIONARY });
+  const compressed = deflateSmall(Buffer.from(JSON.stringify(content), 'utf8'), { dictionary: TRAIL_DICTIONARY });
   return `${ENCODED_TRAIL_PREFIX}${compressed.toString('base64url')}`;
 }
 
