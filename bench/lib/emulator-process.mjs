@@ -27,6 +27,8 @@ const drain = () => {
 const statuses = {};
 let firstAt;
 let lastAt;
+// CPU this process spent since the last reset: shows whether the emulator, not the limit, bound a run.
+let cpuSince = process.cpuUsage();
 setInterval(() => {
   for (const call of drain()) {
     calls += 1;
@@ -42,6 +44,7 @@ process.on('message', async (message) => {
     calls = 0;
     for (const status of Object.keys(statuses)) delete statuses[status];
     firstAt = lastAt = undefined;
+    cpuSince = process.cpuUsage();
     process.send({ reset: true });
   } else if (message === 'stats') {
     for (const call of drain()) {
@@ -50,7 +53,8 @@ process.on('message', async (message) => {
       firstAt ??= call.startedAt;
       lastAt = call.startedAt;
     }
-    process.send({ stats: { calls, statuses, firstAt, lastAt } });
+    const cpu = process.cpuUsage(cpuSince);
+    process.send({ stats: { calls, statuses, firstAt, lastAt, cpuSeconds: (cpu.user + cpu.system) / 1e6 } });
   } else if (message === 'close') {
     await emulator.close();
     process.exit(0);
