@@ -41,12 +41,13 @@ const core = read('core');
 
 console.log('\n══ Summary, per CRM ══');
 const crms = ['HubSpot', 'Mailchimp', 'Salesforce'];
-const summary = crms.map((crm) => {
+const summary = crms.flatMap((crm) => {
   const callRows = calls?.rows.filter((row) => row.crm === crm) ?? [];
   const best = callRows.reduce((chosen, row) => (!chosen || row.callsPer1000 < chosen.callsPer1000 ? row : chosen), undefined);
-  const wallRow = wall?.rows.find((row) => row.crm === crm);
-  return {
-    crm,
+  // Mailchimp has two wall rows (the connection-bound synchronous path, and 100,000 through /batches).
+  const wallRows = wall?.rows.filter((row) => row.crm === crm) ?? [];
+  return (wallRows.length > 0 ? wallRows : [undefined]).map((wallRow) => ({
+    crm: wallRows.length > 1 ? `${crm} (${wallRow.limit.split('; ')[1] ?? ''})` : crm,
     callsPer1000: best?.callsPer1000,
     floorPer1000: best?.floorPer1000,
     callsOverFloor: best?.overFloor,
@@ -57,7 +58,8 @@ const summary = crms.map((crm) => {
     wallOverFloor: wallRow?.overFloor,
     rateLimited: wallRow?.rateLimited,
     wallContacts: wallRow?.contacts,
-  };
+    sdkCpuSeconds: wallRow?.sdkCpuSeconds,
+  }));
 });
 const value = (number, digits = 0) => (number === undefined || number === null || Number.isNaN(number) ? 'n/a' : Number(number).toFixed(digits));
 console.log(
@@ -73,6 +75,7 @@ console.log(
     { label: '÷floor', value: (row) => formatRatio(row.wallOverFloor) },
     { label: '429s', value: (row) => value(row.rateLimited) },
     { label: 'contacts timed', value: (row) => (row.wallContacts ? row.wallContacts.toLocaleString('en') : 'n/a') },
+    { label: 'SDK CPU s', value: (row) => value(row.sdkCpuSeconds, 1) },
   ]),
 );
 if (rss) console.log(`peak RSS: ${rss.maxRssMb} MB streaming ${rss.trails.toLocaleString('en')} trails through push (target < ${rss.targetMb} MB for 1,000,000)`);

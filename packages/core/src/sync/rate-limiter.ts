@@ -36,6 +36,12 @@ export interface RateLimitSettings {
   /** Requests in flight at once (Mailchimp: 10 connections). Default: unlimited (pacing only). */
   maxConcurrent?: number;
   /**
+   * How much later than it was sent a request may reach the CRM's counter (event loop, network),
+   * default 50 ms: the spacing leaves that much slack per window, so a late arrival of the oldest call
+   * of a window never makes it hold `maxRequests + 1`. At 190 per 10 s it costs 0.5 % of the budget.
+   */
+  arrivalJitterMs?: number;
+  /**
    * Halve the calls in flight on each 429 and add one back after `increaseAfter` clean answers, between
    * `min` and `max`. `true` uses the defaults. Default off: the pacing alone keeps within the budget.
    */
@@ -49,7 +55,7 @@ export interface RateLimitSettings {
 }
 
 /**
- * A limiter that spaces requests evenly (`minTime = interval / maxRequests`). Even spacing keeps any
+ * A limiter that spaces requests evenly (`minTime = (interval + arrivalJitterMs) / maxRequests`). Even spacing keeps any
  * rolling window of `intervalMs` under `maxRequests`, which a fixed-window reservoir does not (two
  * full windows back to back burst at twice the rate and earn 429s from a rolling-window API).
  * Bottleneck plans each start from the previous planned start, so a late timer does not slow the
@@ -66,10 +72,12 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
   if (maxConcurrent !== null && (!Number.isInteger(maxConcurrent) || maxConcurrent < minConcurrent)) {
     throw new RangeError('maxConcurrent (or adaptive.max) must be an integer of at least adaptive.min');
   }
+  const jitter = Math.max(0, settings.arrivalJitterMs ?? 50);
+  const spacing = (settings.intervalMs + jitter) / settings.maxRequests;
   const bottleneck = new Bottleneck({
     // Not rounded locally: at 190 per 10 s, 53 ms instead of 52.6 would cost 0.7 % of the budget.
     // Bottleneck's Redis scripts take whole milliseconds (a fraction stalls them): rounded up there.
-    minTime: settings.cluster ? Math.ceil(settings.intervalMs / settings.maxRequests) : settings.intervalMs / settings.maxRequests,
+    minTime: settings.cluster ? Math.ceil(spacing) : spacing,
     maxConcurrent,
     ...settings.cluster,
   });
