@@ -27,6 +27,7 @@ import { writeCollections, COLLECTION_MAX_RECORDS, type CollectionStep, type Pla
 import { consentRecord, individualRecord } from './salesforce-consent-interop';
 import { describeRecordErrors, SALESFORCE_ADAPTER_ID } from './salesforce-error';
 import { eventRecord, newRecordFields, payloadFits, summaryFromRecord, summaryRecordFields, type SummaryOptions } from './salesforce-records';
+import { compositeBatchSizeFor, peekTrails } from './salesforce-batch-size';
 import { queryGroups, QUERY_PAGE_RECORDS, runQueries } from './salesforce-queries';
 import { createSalesforceRectify, DEFAULT_SALESFORCE_DATA_FIELDS, type SalesforceRectifySettings } from './salesforce-rectify';
 import { consentFieldPlans, eventFieldPlans, eventObjectMetadata, recordFieldPlans, schemaNames, type SalesforceFieldPlan, type SalesforceSchemaNames } from './salesforce-schema-plan';
@@ -498,12 +499,21 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
     client,
     ensureSchema,
 
-    push(trails, options = {}) {
+    async push(trails, options = {}) {
       // Calls of this push only (the runner counts every call of the adapter, schema checks included).
       const callsBefore = client.runner.calls;
-      return runPushPipeline(trails, options, {
+      let input = trails;
+      let size = batchSize;
+      if (settings.batchSize === undefined && transportSetting !== 'collections') {
+        // Long addresses fit fewer to a read query: size the batches on the first trails.
+        const peeked = await peekTrails(trails, 1_000);
+        input = peeked.all;
+        const subjects = peeked.sample.flatMap((trail) => (trail && typeof (trail as Trail).subject === 'string' ? [(trail as Trail).subject] : []));
+        size = compositeBatchSizeFor(subjects, batchSize);
+      }
+      return runPushPipeline(input, options, {
         adapter: SALESFORCE_ADAPTER_ID,
-        batchSize,
+        batchSize: size,
         apiCalls: () => client.runner.calls - callsBefore,
         readExisting,
         write,
