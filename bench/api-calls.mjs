@@ -16,7 +16,7 @@ import { benchTrailArray, benchTrails } from './lib/trails.mjs';
 import { formatRatio, ratio, table, writeResult } from './lib/results.mjs';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1000);
-// Addresses of the 20,000-contact pushes are 20–23 characters (`sf-comp.12345@example.org`), about
+// Addresses of the 20,000-contact pushes are 19–25 characters (`sf-comp.12345@example.org`), about
 // the length of real ones; Salesforce's read fits fewer long addresses per query (4.2 per 1,000 at 45).
 const STEADY_CONTACTS = Number(process.env.BENCH_STEADY_CONTACTS ?? 20_000);
 const per1000 = (calls, contacts = CONTACTS) => Math.round(((calls * 1000) / contacts) * 100) / 100;
