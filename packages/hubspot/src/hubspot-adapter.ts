@@ -415,8 +415,9 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
       // still the first events of its trail, which the next push can extend.
       // Creating a note is not idempotent: a call that got no answer (or a 5xx) may have been stored
       // anyway, so the contacts' notes are read back and only the missing ones are sent again.
-      for (const part of chunk(noteInputs, HUBSPOT_BATCH_SIZE)) {
-        let pending = part;
+      const parts = chunk(noteInputs, HUBSPOT_BATCH_SIZE);
+      while (parts.length > 0) {
+        let pending = parts.shift()!;
         for (let round = 1; pending.length > 0; round += 1) {
           try {
             const response = await connection.callOnce('notes.batch.create', (client) =>
@@ -433,6 +434,15 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
             }
             pending = [];
           } catch (error) {
+            // A refused batch stores nothing, and HubSpot refuses all of it for one bad input (an
+            // association to a contact deleted meanwhile): send the halves again, in order, until the
+            // bad notes stand alone. A few extra calls, only when something was refused.
+            if (CrmApiError.isInstance(error) && error.status === 400 && pending.length > 1) {
+              const middle = Math.ceil(pending.length / 2);
+              parts.unshift(pending.slice(0, middle), pending.slice(middle));
+              pending = [];
+              continue;
+            }
             const unsure = CrmApiError.isInstance(error) && (error.status === undefined || error.status >= 500);
             const fail = (cause: unknown) => {
               for (const note of pending) eventFailures.set(note.eventId, { reason: message(cause), kind: 'vendor', ...(vendorCodeOf(cause) ? { vendorCode: vendorCodeOf(cause)! } : {}) });

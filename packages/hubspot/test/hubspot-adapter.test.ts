@@ -1,5 +1,6 @@
 import { sampleTrail, uniqueEmail } from '@optintrail/adapter-test';
 import { appendEvents, CrmApiError, TrailIntegrityError, type ProvenanceEventInput, type RetryInfo, type Trail } from '@optintrail/core';
+import { Client } from '@hubspot/api-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHubSpotAdapter, type HubSpotAdapterSettings } from '../src/index';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../src/testing/index';
@@ -52,6 +53,34 @@ describe('HubSpot adapter against the emulator', () => {
     expect(contact.properties['optintrail_consent_since']).toBe('2012-09-19');
     expect(contact.properties['optintrail_trail_length']).toBe('3');
     expect(contact.propertiesWithHistory['optintrail_trail_head']![0]).toMatchObject({ sourceType: 'INTEGRATION' });
+  });
+
+  it('splits a note batch HubSpot refuses whole for one bad association, so the other notes are stored', async () => {
+    const setup = adapterFor();
+    await setup.ensureSchema();
+    const trails = Array.from({ length: 10 }, () => sampleTrail(uniqueEmail()));
+    const gone = trails[4]!;
+    const client = new Client({ accessToken: 'test-token', basePath: emulator.url });
+    const create = client.crm.objects.notes.batchApi.create.bind(client.crm.objects.notes.batchApi);
+    let deleted = false;
+    // The contact is deleted by someone else between the upsert and the notes: its associations are refused.
+    client.crm.objects.notes.batchApi.create = async (...args: Parameters<typeof create>) => {
+      if (!deleted) {
+        deleted = true;
+        await client.crm.contacts.basicApi.archive(emulator.state.contactByEmail(gone.subject)!.id);
+      }
+      return create(...args);
+    };
+    emulator.calls.length = 0;
+    const report = await adapterFor({ client }).push(trails);
+    const noteCalls = emulator.calls.filter((call) => call.path.endsWith('/notes/batch/create'));
+    // One refused batch of 30, then halves until the deleted contact's 3 notes stand alone.
+    expect(noteCalls.filter((call) => call.status === 400).length).toBeGreaterThan(1);
+    expect(report.failures.length).toBeGreaterThan(0);
+    expect(report.failures.every((failure) => failure.subject === gone.subject)).toBe(true);
+    for (const trail of trails.filter((candidate) => candidate !== gone)) {
+      expect(await setup.pull({ email: trail.subject })).toEqual(trail);
+    }
   });
 
   it('syncs 1,000 new contacts with 3 events each in 40 calls (10 upserts, 30 note batches: the floor), and re-runs them without changing anything', { timeout: 60_000 }, async () => {
