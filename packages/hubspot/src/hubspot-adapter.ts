@@ -72,9 +72,10 @@ export interface HubSpotAdapterSettings extends HubSpotConnectionSettings, HubSp
    */
   strategy?: 'upsert-first' | 'read-first';
   /**
-   * Push batches (100 subjects each) in flight at once. Default 2: one batch's answers are awaited
-   * while the other's calls go out, so the rate budget stays busy. The notes of one subject are still
-   * written in order, one call after the other.
+   * Push batches (100 subjects each) in flight at once. Default 16: a batch's calls go one after the
+   * other, so keeping 19 calls a second going at HubSpot's few hundred milliseconds per answer takes
+   * about ten batches waiting at once (with 2, a sync ran at a third of the budget). The rate limiter
+   * still paces every call; the notes of one subject are still written in order.
    */
   concurrency?: number;
 }
@@ -537,7 +538,7 @@ export function createHubSpotAdapter(settings: HubSpotAdapterSettings = {}): Hub
       batchSize: HUBSPOT_BATCH_SIZE,
       readExisting: upsertFirst ? writeThenRead : readFirst,
       write,
-      concurrency: settings.concurrency ?? 2,
+      concurrency: settings.concurrency ?? 16,
       apiCalls: () => connection.runner.calls - startCalls,
     });
   }

@@ -39,7 +39,7 @@ export function registerSyncCommand(program: Command, run: (action: (context: Co
     .option('--resume-file <file>', 'keeps the cursor after each batch; a re-run with the same file continues where the last one stopped')
     .option('--suppression-file <file>', 'fingerprints of erased addresses (from `optintrail erase`): those subjects are refused, never written')
     .option('--merge', "read each subject's stored trail first and add only the events it lacks: for re-running a file, or new events of known subjects (one read per subject)")
-    .option('--limit <subjects>', 'stop at the first batch boundary after this many subjects (resume later with --resume-file)', integerOption('--limit', 1, Number.MAX_SAFE_INTEGER))
+    .option('--limit <subjects>', 'stop after this many subjects: the batches already started finish (resume later with --resume-file)', integerOption('--limit', 1, Number.MAX_SAFE_INTEGER))
     .option('--dry-run', 'read the input and the CRM and report what would be written, without writing anything (the resume file is left alone)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress output')
@@ -134,7 +134,20 @@ export async function syncCommand(context: CommandContext, options: SyncOptions)
   try {
     if (resumed) output.err(`Resuming after ${resumed.subjectsDone} subjects (${options.resumeFile}).`);
     if (!options.dryRun) await connection.adapter.ensureSchema();
-    report = await connection.adapter.push(trails, {
+    // --limit stops feeding the push (the batches already taken finish); past the limit one more
+    // trail is read to tell a stop from the end of the input.
+    const limited = async function* <T>(source: AsyncIterable<T>, limit: number): AsyncGenerator<T> {
+      let given = 0;
+      for await (const trail of source) {
+        if (given >= limit) {
+          limitReached = true;
+          return;
+        }
+        given += 1;
+        yield trail;
+      }
+    };
+    report = await connection.adapter.push(options.limit !== undefined ? limited(trails, options.limit) : trails, {
       signal: abort.signal,
       ...(options.dryRun ? { dryRun: true } : {}),
       ...(suppression ? { suppression } : {}),
@@ -152,10 +165,6 @@ export async function syncCommand(context: CommandContext, options: SyncOptions)
           };
           writeResumeState(options.resumeFile, resumeState);
         }
-        if (options.limit !== undefined && progress.subjectsRead >= options.limit && !abort.signal.aborted) {
-          limitReached = true;
-          abort.abort();
-        }
       },
     });
   } catch (error) {
@@ -170,7 +179,7 @@ export async function syncCommand(context: CommandContext, options: SyncOptions)
   const badLines = problems.filter((problem) => problem.kind === 'line').length;
   const heldBack = problems.filter((problem) => problem.kind === 'subject');
   // Stopped with input left over; a stop that came after the last batch changes nothing.
-  const stoppedEarly = abort.signal.aborted && !trails.progress.finished;
+  const stoppedEarly = limitReached || (abort.signal.aborted && !trails.progress.finished);
   const interrupted = stoppedEarly && !limitReached;
   const summary = {
     crm: options.crm,
