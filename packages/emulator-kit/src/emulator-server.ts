@@ -143,7 +143,6 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
 
     const fault = faults.draw(request);
     const latency = faults.latencyMs();
-    if (latency > 0) await delay(latency);
 
     let response: EmulatorResponse | undefined;
     if (fault === 'drop-connection') {
@@ -161,6 +160,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     } else {
       response = await options.handle(request);
     }
+    // The request is handled (and counted against rate windows) as it arrives; the latency is the
+    // time its answer takes, as a vendor's processing and the way back would.
+    if (latency > 0) await delay(latency);
     send(outgoing, response);
     recordCall(request, startedAt, response.status, response.json, fault);
   }

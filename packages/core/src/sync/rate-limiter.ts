@@ -36,9 +36,11 @@ export interface RateLimitSettings {
   /** Requests in flight at once (Mailchimp: 10 connections). Default: unlimited (pacing only). */
   maxConcurrent?: number;
   /**
-   * How much later than it was sent a request may reach the CRM's counter (event loop, network),
-   * default 50 ms: the spacing leaves that much slack per window, so a late arrival of the oldest call
-   * of a window never makes it hold `maxRequests + 1`. At 190 per 10 s it costs 0.5 % of the budget.
+   * How much later than planned a request may reach the CRM's counter, default 150 ms: the spacing
+   * leaves that much slack per window, so a call held up (a busy event loop, a GC pause, the network)
+   * while a later one is not never makes a rolling window hold `maxRequests + 1`. At 190 per 10 s it
+   * costs 1.5 % of the budget, less than the 429s and retries it prevents (measured: 100 429s in 4,000
+   * calls with 50 ms and sixteen batches in flight, none with 150).
    */
   arrivalJitterMs?: number;
   /**
@@ -72,7 +74,7 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
   if (maxConcurrent !== null && (!Number.isInteger(maxConcurrent) || maxConcurrent < minConcurrent)) {
     throw new RangeError('maxConcurrent (or adaptive.max) must be an integer of at least adaptive.min');
   }
-  const jitter = Math.max(0, settings.arrivalJitterMs ?? 50);
+  const jitter = Math.max(0, settings.arrivalJitterMs ?? 150);
   const spacing = (settings.intervalMs + jitter) / settings.maxRequests;
   const bottleneck = new Bottleneck({
     // Not rounded locally: at 190 per 10 s, 53 ms instead of 52.6 would cost 0.7 % of the budget.
