@@ -11,7 +11,6 @@ import {
   normalizeEmail,
   runPushPipeline,
   sleep,
-  withRetry,
   SUMMARY_FIELD_KEYS,
   ValidationError,
   verifyTrail,
@@ -32,12 +31,12 @@ import {
 } from '@optintrail/core';
 import type { MailchimpAdapterSettings } from './mailchimp-adapter-settings';
 import { describeBatchFailure, runBatchOperations } from './mailchimp-batch-operations';
-import { fetchBatchResults, type MailchimpBatchResult } from './mailchimp-batch-results';
+import { downloadBatchResults, type MailchimpBatchResult } from './mailchimp-batch-results';
 import { createMailchimpClient, type MailchimpClient } from './mailchimp-client';
 import { createConnectionLimiter } from './mailchimp-connection-limiter';
 import { MAILCHIMP_ADAPTER_ID, toMailchimpError } from './mailchimp-error';
 import { consentOf, dataFieldValues, evidenceFields, marketingPermissionChange, statusIfNew, type ConsentContext } from './mailchimp-member-fields';
-import type { MailchimpBatchOperationInput, MailchimpBatchSubscribeResult, MailchimpMember, MailchimpMemberInput } from './mailchimp-sdk-types';
+import type { MailchimpBatchOperationInput, MailchimpBatchSubscribeError, MailchimpBatchSubscribeResult, MailchimpMember, MailchimpMemberInput } from './mailchimp-sdk-types';
 import { subscriberHash } from './mailchimp-subscriber-hash';
 import { mailchimpFieldDefinitions, type MailchimpFieldKey } from './mailchimp-summary-tags';
 import { damagedNoteError, eventIdOfMemberEvent, eventsFromNotes, memberEventFor, notesFor } from './mailchimp-timeline';
@@ -83,6 +82,11 @@ interface SubjectContext {
 /** How a timeline write ended: stored, or failed (`ambiguous` when it may have been stored anyway). */
 type OperationOutcome = 'ok' | { ambiguous: boolean; reason: string; vendorCode?: string };
 
+/** Why batch subscribe refused one member, as a push failure reads it. */
+function refusalOf(error: MailchimpBatchSubscribeError): { reason: string; vendorCode: string } {
+  return { reason: `${error.error}${error.field ? ` (${error.field}: ${error.field_message ?? ''})` : ''}`, vendorCode: error.error_code };
+}
+
 /** Which summaries a batch stored, and which members Mailchimp refused. */
 interface SummaryOutcome {
   stored: Set<string>;
@@ -102,9 +106,7 @@ function readSummaryResult(result: MailchimpBatchResult | undefined, members: Ma
     return;
   }
   const refused = new Map<string, { reason: string; vendorCode: string }>();
-  for (const error of answer.errors ?? []) {
-    refused.set(normalizeEmail(error.email_address), { reason: `${error.error}${error.field ? ` (${error.field}: ${error.field_message ?? ''})` : ''}`, vendorCode: error.error_code });
-  }
+  for (const error of answer.errors ?? []) refused.set(normalizeEmail(error.email_address), refusalOf(error));
   const answered = new Set([...(answer.new_members ?? []), ...(answer.updated_members ?? [])].map((member) => normalizeEmail(member.email_address)));
   for (const member of members) {
     const subject = normalizeEmail(member.email_address ?? '');
@@ -280,7 +282,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
     for (let offset = 0; ; ) {
       for (const batch of page.batches) {
         if (batch.status !== 'finished' || !batch.errored_operations || !batch.response_body_url) continue;
-        const results = await withRetry(() => fetchBatchResults(batch.response_body_url, settings.fetch ?? fetch), { maxAttempts: 4, baseDelayMs: 250, isRetryable: () => true });
+        const results = await downloadBatchResults(batch.response_body_url, settings.fetch ?? fetch);
         for (const result of results) {
           if (result.status_code >= 200 && result.status_code < 300) continue;
           const match = /^(?:note|event|permission):([0-9a-f]{32})(?::|$)/.exec(result.operation_id ?? '');
@@ -325,9 +327,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       );
       for (const member of [...result.new_members, ...result.updated_members]) byEmail.set(normalizeEmail(member.email_address), member);
       for (const member of result.new_members) created.add(normalizeEmail(member.email_address));
-      for (const error of result.errors) {
-        refused.set(normalizeEmail(error.email_address), { reason: `${error.error}${error.field ? ` (${error.field}: ${error.field_message ?? ''})` : ''}`, vendorCode: error.error_code });
-      }
+      for (const error of result.errors) refused.set(normalizeEmail(error.email_address), refusalOf(error));
     }
     return { byEmail, refused, created };
   }
@@ -534,8 +534,8 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       let round = writable.filter((item) => !failedSubjects.has(item.trail.subject));
       for (let attempt = 1; round.length > 0; attempt += 1) {
         const operations = round.flatMap((item) => timelineOperations(item, contexts.get(item.trail.subject), marked.byEmail.get(item.trail.subject)));
-        const summaries = round.filter((item) => !committed.has(item.trail.subject)).map((item) => memberSummary(item.trail));
-        const { outcomes, summaryOutcome } = await runTimelineOperations(operations, summaries, options.signal);
+        const uncommitted = round.filter((item) => !committed.has(item.trail.subject));
+        const { outcomes, summaryOutcome } = await runTimelineOperations(operations, uncommitted, options.signal);
         for (const subject of summaryOutcome.stored) committed.add(subject);
         for (const [subject, refusal] of summaryOutcome.refused) failSubject(refusalFailure(subject, refusal));
         const unsure = new Map<string, Array<{ operation: TimelineOperation; reason: string; vendorCode?: string }>>();
@@ -660,12 +660,12 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
 
     /**
      * Runs the operations one call each, or through `/batches` above the threshold. Through
-     * `/batches`, the summaries (batch subscribes of up to 500) join the same batch; otherwise they
-     * are left to the caller (`summaryOutcome` stays empty).
+     * `/batches`, the summaries of `summarize` (batch subscribes of up to 500) join the same batch;
+     * otherwise they are left to the caller, unencoded (`summaryOutcome` stays empty).
      */
     async function runTimelineOperations(
       operations: TimelineOperation[],
-      summaries: MailchimpMemberInput[],
+      summarize: PlannedWrite[],
       signal: AbortSignal | undefined,
     ): Promise<{ outcomes: Array<{ operation: TimelineOperation; outcome: OperationOutcome }>; summaryOutcome: SummaryOutcome }> {
       const summaryOutcome: SummaryOutcome = { stored: new Set(), refused: new Map() };
@@ -673,6 +673,7 @@ export function createMailchimpAdapter(settings: MailchimpAdapterSettings = {}):
       const mode = settings.batchOperations ?? 'auto';
       const useBatches = mode === 'always' || (mode === 'auto' && operations.length >= (settings.batchOperationsThreshold ?? 60));
       if (useBatches) {
+        const summaries = summarize.map((item) => memberSummary(item.trail));
         const summaryParts = chunk(summaries, BATCH_SUBSCRIBE_MAX).map((members, index) => ({
           operation_id: `summary:${index}:${subscriberHash(members[0]!.email_address ?? '')}`,
           method: 'POST' as const,

@@ -1,5 +1,5 @@
-import { CrmApiError, sleep, withRetry } from '@optintrail/core';
-import { fetchBatchResults, type MailchimpBatchResult } from './mailchimp-batch-results';
+import { CrmApiError, sleep } from '@optintrail/core';
+import { downloadBatchResults, type MailchimpBatchResult } from './mailchimp-batch-results';
 import { MAILCHIMP_ADAPTER_ID } from './mailchimp-error';
 import type { MailchimpClient } from './mailchimp-client';
 import type { MailchimpBatchOperationInput } from './mailchimp-sdk-types';
@@ -49,7 +49,7 @@ export async function runBatchOperations(
     wait = Math.min(15_000, Math.ceil(wait * 1.5));
     batch = await runners.status(() => client.batches.status(started.id));
   }
-  const results = await withRetry(() => fetchBatchResults(batch.response_body_url, settings.fetch), { maxAttempts: 4, baseDelayMs: 250, isRetryable: () => true });
+  const results = await downloadBatchResults(batch.response_body_url, settings.fetch);
   const byOperation = new Map<string, MailchimpBatchResult>();
   for (const result of results) if (result.operation_id !== null) byOperation.set(result.operation_id, result);
   return byOperation;

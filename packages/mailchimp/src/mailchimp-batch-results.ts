@@ -1,3 +1,4 @@
+import { withRetry } from '@optintrail/core';
 import { gunzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
@@ -30,6 +31,11 @@ export async function readBatchResultsArchive(archive: Uint8Array): Promise<Mail
   Readable.from([tar]).pipe(extractor as unknown as NodeJS.WritableStream);
   await reading;
   return results;
+}
+
+/** Downloads and reads a finished batch's results, a few times over if the link fails (it is not an API call). */
+export function downloadBatchResults(responseBodyUrl: string, fetchImplementation: typeof fetch = fetch): Promise<MailchimpBatchResult[]> {
+  return withRetry(() => fetchBatchResults(responseBodyUrl, fetchImplementation), { maxAttempts: 4, baseDelayMs: 250, isRetryable: () => true });
 }
 
 /**

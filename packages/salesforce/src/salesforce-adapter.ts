@@ -26,7 +26,7 @@ import { SalesforceClient, soqlString, type SalesforceConnectionSettings } from 
 import { writeCollections, COLLECTION_MAX_RECORDS, type CollectionStep, type PlannedRecord, type RecordOutcome } from './salesforce-collection-writer';
 import { consentRecord, individualRecord } from './salesforce-consent-interop';
 import { describeRecordErrors, SALESFORCE_ADAPTER_ID } from './salesforce-error';
-import { eventRecord, newRecordFields, payloadFits, summaryFromRecord, summaryRecordFields, type SummaryOptions } from './salesforce-records';
+import { eventPayloadFits, eventRecord, newRecordFields, summaryFromRecord, summaryRecordFields, type SummaryOptions } from './salesforce-records';
 import { compositeBatchSizeFor, peekTrails } from './salesforce-batch-size';
 import { queryGroups, QUERY_PAGE_RECORDS, runQueries } from './salesforce-queries';
 import { createSalesforceRectify, DEFAULT_SALESFORCE_DATA_FIELDS, type SalesforceRectifySettings } from './salesforce-rectify';
@@ -361,7 +361,9 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
     for (const { trail, newEvents } of plan) {
       const subject = trail.subject;
       const record = known.get(subject);
-      const summary = () => summaryRecordFields(trail, names, summaryOptions);
+      // Built once at most: the consent record reads its source from it too.
+      let summaryFields: Record<string, unknown> | undefined;
+      const summary = () => (summaryFields ??= summaryRecordFields(trail, names, summaryOptions));
       const needsIndividual = active && !record?.individualId;
       if (needsIndividual) individuals.push({ record: individualRecord(subject, names, newRecordFields(trail, names, placeholder)), owner: { subject, role: 'individual' } });
       const link = needsIndividual ? { Individual: { [names.subjectKey]: subject } } : {};
@@ -381,7 +383,7 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
         if (consent) consents.push({ record: consent, owner: { subject, role: 'consent' } });
       }
       for (const event of newEvents) {
-        if (!payloadFits(eventRecord(event, subject, names), names)) {
+        if (!eventPayloadFits(event, subject, names)) {
           failures.push({ subject, eventId: event.id, kind: 'validation', reason: `the stored event is longer than the ${names.event.payload} field (131,072 characters)` });
           continue;
         }

@@ -84,6 +84,14 @@ export function payloadFits(record: Record<string, unknown>, names: SalesforceSc
   return String(record[names.event.payload]).length <= SALESFORCE_LONG_TEXT_MAX;
 }
 
+/**
+ * Whether an event's record will fit, without building it when the event's plain JSON already fits:
+ * the stored JSON is the same members in canonical order, never longer.
+ */
+export function eventPayloadFits(event: ProvenanceEvent, subject: string, names: SalesforceSchemaNames): boolean {
+  return JSON.stringify(event).length <= SALESFORCE_LONG_TEXT_MAX || payloadFits(eventRecord(event, subject, names), names);
+}
+
 /** Standard fields set when OptinTrail creates the record: email, names (Salesforce requires LastName; Lead also Company). */
 export function newRecordFields(trail: Trail, names: SalesforceSchemaNames, placeholder: string): Record<string, unknown> {
   const fields = foldTrail(trail).fields;

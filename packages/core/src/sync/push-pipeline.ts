@@ -173,7 +173,8 @@ export async function runPushPipeline(
       settings.batchDone?.(subjects);
       prepared.done = true;
       inFlight.delete(prepared);
-      for (const subject of prepared.accepted.keys()) if (subjectsInFlight.get(subject) === prepared) subjectsInFlight.delete(subject);
+      // `subjects`, not `accepted`: a batch whose read failed has emptied its `accepted`.
+      for (const subject of subjects) if (subjectsInFlight.get(subject) === prepared) subjectsInFlight.delete(subject);
       // Counts move with every batch; the cursor only past the oldest unfinished one.
       advanceCursor();
       report.apiCalls = settings.apiCalls();
