@@ -12,6 +12,9 @@ import { startMailchimpEmulator } from '@optintrail/mailchimp/testing';
 import { createSalesforceAdapter, salesforceSchemaNames } from '@optintrail/salesforce';
 import { startSalesforceEmulator } from '@optintrail/salesforce/testing';
 import { Connection } from 'jsforce';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { benchTrailArray, benchTrails } from './lib/trails.mjs';
 import { formatRatio, ratio, table, writeResult } from './lib/results.mjs';
 
@@ -21,6 +24,7 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1000);
 const STEADY_CONTACTS = Number(process.env.BENCH_STEADY_CONTACTS ?? 20_000);
 const per1000 = (calls, contacts = CONTACTS) => Math.round(((calls * 1000) / contacts) * 100) / 100;
 const rows = [];
+const ROWS_MARKER = 'api-calls rows: ';
 
 /**
  * `calls` is the first push of CONTACTS; `steady` (when measured) the first push of STEADY_CONTACTS.
@@ -171,9 +175,38 @@ async function salesforce() {
   }
 }
 
-await hubspot();
-await mailchimp();
-await salesforce();
+// Each CRM's emulator runs in the process that counts its calls, so one CRM is one busy core: the
+// three run as child processes, as many at once as there are cores (the counts do not depend on it).
+const crmRuns = { hubspot, mailchimp, salesforce };
+if (process.env.BENCH_API_CRM) {
+  await crmRuns[process.env.BENCH_API_CRM]();
+  process.stdout.write(`${ROWS_MARKER}${JSON.stringify(rows)}\n`);
+  process.exit(0);
+}
+const only = process.env.BENCH_API_ONLY?.split(',');
+const crmNames = Object.keys(crmRuns).filter((name) => !only || only.includes(name));
+const started = performance.now();
+const runCrm = (name) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_API_CRM: name }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = output.split('\n').find((text) => text.startsWith(ROWS_MARKER));
+      if (code !== 0 || !line) return reject(new Error(`api-calls ${name} failed (exit ${code})\n${output}`));
+      console.log(`  ${name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      resolve(JSON.parse(line.slice(ROWS_MARKER.length)));
+    });
+  });
+const rowsByCrm = new Map();
+// Longest first, so the last to start is the shortest.
+const queue = ['salesforce', 'mailchimp', 'hubspot'].filter((name) => crmNames.includes(name));
+const lanes = Array.from({ length: Math.min(availableParallelism(), crmNames.length) }, async () => {
+  for (let name = queue.shift(); name; name = queue.shift()) rowsByCrm.set(name, await runCrm(name));
+});
+await Promise.all(lanes);
+for (const name of crmNames) rows.push(...rowsByCrm.get(name));
 
 const steadyLabel = `${(STEADY_CONTACTS / 1000).toLocaleString('en')}k push`;
 console.log(`\nAPI calls per 1,000 contacts with 3 events each (first push; counted by the emulators; naive loop on ${CONTACTS.toLocaleString('en')} contacts)`);

@@ -59,6 +59,9 @@ const summary = crms.flatMap((crm) => {
     rateLimited: wallRow?.rateLimited,
     wallContacts: wallRow?.contacts,
     sdkCpuSeconds: wallRow?.sdkCpuSeconds,
+    // Not run (hours at the limit): the naive loop's calls for 100,000 contacts at the floor's real-time pace per call.
+    naiveFloorHours:
+      wallRow && best && Number.isFinite(wallRow.floorSeconds) && wallRow.calls > 0 ? ((best.naivePer1000 * 100) * (wallRow.floorSeconds * (wallRow.timeScale ?? 1)) / wallRow.calls) / 3600 : undefined,
   }));
 });
 const value = (number, digits = 0) => (number === undefined || number === null || Number.isNaN(number) ? 'n/a' : Number(number).toFixed(digits));
@@ -73,11 +76,13 @@ console.log(
     { label: 'wall s', value: (row) => value(row.wallSeconds, 1) },
     { label: 'floor s', value: (row) => value(row.floorSeconds, 1) },
     { label: '÷floor', value: (row) => formatRatio(row.wallOverFloor) },
+    { label: 'naive 100k h', value: (row) => value(row.naiveFloorHours, 1) },
     { label: '429s', value: (row) => value(row.rateLimited) },
     { label: 'contacts timed', value: (row) => (row.wallContacts ? row.wallContacts.toLocaleString('en') : 'n/a') },
     { label: 'SDK CPU s', value: (row) => value(row.sdkCpuSeconds, 1) },
   ]),
 );
+console.log('naive 100k h: hours the naive loop\'s calls for 100,000 contacts need at the same limit in real time (computed from its calls per 1,000 and the row\'s floor per call; not run)');
 if (rss) console.log(`peak RSS: ${rss.maxRssMb} MB streaming ${rss.trails.toLocaleString('en')} trails through push (target < ${rss.targetMb} MB for 1,000,000)`);
 const pipelineRow = core?.rows?.find((row) => row.label.startsWith('fold + verify + remind'));
 if (pipelineRow) console.log(`core throughput: ${pipelineRow.perSecond.toLocaleString('en')} trails/s folded + verified + reminded on one core (${core.trails.toLocaleString('en')} trails)`);

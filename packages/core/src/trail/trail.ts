@@ -5,12 +5,12 @@ import { parseEventInput } from '../model/event-schema';
 import { protectInputIps, type IpProtection } from '../model/ip-protection';
 import { normalizeEmail } from '../model/subject';
 import { computeEventHash, redactEvent } from './hash-chain';
+import { pooledRandomBytes } from './random-pool';
 import { eventHashCached, eventHashJustChecked, parseStoredEventCached } from './validated-event-cache';
 
 /** Supplies random bytes; defaults to the platform CSPRNG. Pass a seeded one for reproducible tests. */
 export type RandomBytes = (length: number) => Uint8Array;
 
-const defaultRandomBytes: RandomBytes = (length) => globalThis.crypto.getRandomValues(new Uint8Array(length));
 
 export interface AppendOptions {
   randomBytes?: RandomBytes;
@@ -35,7 +35,7 @@ export function trailHead(trail: Trail): string | null {
  * to make re-runs idempotent).
  */
 export function appendEvents(trail: Trail, inputs: readonly unknown[], options: AppendOptions = {}): Trail {
-  const randomBytes = options.randomBytes ?? defaultRandomBytes;
+  const randomBytes = options.randomBytes ?? pooledRandomBytes;
   const issues: ValidationIssue[] = [];
   const parsed: ProvenanceEventInput[] = [];
   const seen = new Set(trail.events.map((event) => event.id));
