@@ -83,6 +83,15 @@ console.log(
   ]),
 );
 console.log('naive 100k h: hours the naive loop\'s calls for 100,000 contacts need at the same limit in real time (computed from its calls per 1,000 and the row\'s floor per call; not run)');
+for (const row of summary) {
+  const wallRow = wall?.rows.find((candidate) => candidate.crm === row.crm && candidate.dailyAllowance);
+  if (!wallRow || !row.naivePer1000) continue;
+  const naiveCalls = row.naivePer1000 * 100;
+  const sdkCalls = (wallRow.calls * 100_000) / wallRow.contacts;
+  console.log(
+    `${row.crm} has no rate floor; its budget is a daily allowance (${wallRow.dailyAllowance.toLocaleString('en')}): for 100,000 contacts the naive loop's ${naiveCalls.toLocaleString('en')} calls are ${(naiveCalls / wallRow.dailyAllowance).toFixed(1)} days of it, this SDK's ${Math.round(sdkCalls).toLocaleString('en')} are ${((sdkCalls / wallRow.dailyAllowance) * 100).toFixed(2)} %`,
+  );
+}
 if (rss) console.log(`peak RSS: ${rss.maxRssMb} MB streaming ${rss.trails.toLocaleString('en')} trails through push (target < ${rss.targetMb} MB for 1,000,000)`);
 const pipelineRow = core?.rows?.find((row) => row.label.startsWith('fold + verify + remind'));
 if (pipelineRow) console.log(`core throughput: ${pipelineRow.perSecond.toLocaleString('en')} trails/s folded + verified + reminded on one core (${core.trails.toLocaleString('en')} trails)`);

@@ -153,6 +153,7 @@ async function salesforce() {
       overFloor: Number.NaN,
       rateLimited: stats.statuses['429'] ?? 0,
       failures: report.failed,
+      dailyAllowance,
       per100kSeconds: ((elapsed / 1000) * 100_000) / contacts,
     });
   } finally {
