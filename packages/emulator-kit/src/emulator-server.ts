@@ -16,7 +16,7 @@ export interface EmulatorRequest {
   readonly text: string;
   /** Parameters captured by the route pattern (`:name` segments), URL-decoded. */
   params: Record<string, string>;
-  /** Set by the server: how many requests are in flight, this one included. */
+  /** Set by the server: how many requests holding a connection are in flight, this one included (see `holdsConnection`). */
   readonly inFlight: number;
 }
 
@@ -66,6 +66,11 @@ export interface EmulatorServerOptions {
   /** Keep at most this many calls in `calls` (oldest dropped first). Default 100,000. */
   maxRecordedCalls?: number;
   faults?: FaultSettings;
+  /**
+   * Whether a request to this path holds one of the API's connections, i.e. counts in `inFlight`
+   * (default: every request). Mailchimp's batch results stand in for an S3 link, outside its limit.
+   */
+  holdsConnection?: (path: string) => boolean;
 }
 
 export interface EmulatorServer {
@@ -76,7 +81,7 @@ export interface EmulatorServer {
   readonly calls: RecordedCall[];
   /** Fault switches; change them at any time. */
   readonly faults: FaultInjector;
-  /** Requests currently being handled. */
+  /** Requests holding a connection currently being handled (see `holdsConnection`). */
   readonly inFlight: number;
   /** Forgets recorded calls. */
   clearCalls(): void;
@@ -102,8 +107,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   };
 
   const server: Server = createServer((incoming, outgoing) => {
-    inFlight += 1;
-    let counted = true;
+    let counted = options.holdsConnection?.(new URL(incoming.url ?? '/', 'http://emulator').pathname) ?? true;
+    if (counted) inFlight += 1;
     const release = () => {
       if (counted) {
         counted = false;

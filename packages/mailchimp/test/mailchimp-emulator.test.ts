@@ -453,6 +453,24 @@ describe('limits and faults', () => {
     expect(emulator.peakConnections).toBeGreaterThanOrEqual(11);
   });
 
+  it('does not count batch results downloads (S3 at the real service) among the 10 connections', async () => {
+    const batch = await client.batches.start({ operations: [{ method: 'GET', path: '/ping', operation_id: 'ping' }] });
+    await emulator.finishPendingBatches();
+    const { response_body_url: resultsUrl } = await client.batches.status(batch.id);
+    emulator.faults.set({ latencyMs: 400 });
+    try {
+      // Ten downloads held in flight, then ten API calls: all ten fit, the downloads hold none of them.
+      const downloads = Array.from({ length: 10 }, () => fetchBatchResults(resultsUrl));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const statuses = await Promise.all(Array.from({ length: 10 }, () => client.ping.get().then(() => 200, (error: MailchimpSdkError) => error.status)));
+      expect(statuses).toEqual(Array.from({ length: 10 }, () => 200));
+      expect((await Promise.all(downloads)).every((results) => results[0]?.operation_id === 'ping')).toBe(true);
+      expect(emulator.peakConnections).toBe(10);
+    } finally {
+      emulator.faults.set({});
+    }
+  });
+
   it('injects 429 with Retry-After and 500 in problem+json', async () => {
     emulator.faults.failNext('rate-limit', 'server-error');
     const limited = (await client.ping.get().catch((error: unknown) => error)) as MailchimpSdkError;
