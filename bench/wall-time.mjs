@@ -180,6 +180,9 @@ console.log(
     { label: 'SDK CPU s', value: (row) => (Number.isFinite(row.sdkCpuSeconds) ? row.sdkCpuSeconds.toFixed(1) : 'n/a') },
     { label: 'emulator CPU s', value: (row) => (Number.isFinite(row.emulatorCpuSeconds) ? row.emulatorCpuSeconds.toFixed(1) : 'n/a') },
     { label: '100k real s', value: (row) => Math.round(row.per100kSeconds) },
+    // What binds: the limit's floor, or the SDK's CPU when it is longer (no limit can be reached faster than the CPU allows).
+    { label: 'bound by', value: (row) => (!Number.isFinite(row.floorSeconds) ? 'n/a' : row.sdkCpuSeconds > row.floorSeconds ? 'SDK CPU' : 'limit') },
+    { label: 'wall÷bound', value: (row) => (Number.isFinite(row.floorSeconds) ? formatRatio(ratio(row.seconds, Math.max(row.floorSeconds, row.sdkCpuSeconds))) : 'n/a') },
   ]),
 );
 console.log(`results: ${writeResult('wall-time', { rows })}`);
