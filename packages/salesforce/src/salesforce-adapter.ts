@@ -23,7 +23,7 @@ import {
   type Trail,
 } from '@optintrail/core';
 import { SalesforceClient, soqlString, type SalesforceConnectionSettings } from './salesforce-client';
-import { writeCollections, COLLECTION_MAX_RECORDS, type CollectionStep, type PlannedRecord, type RecordOutcome } from './salesforce-collection-writer';
+import { createCallSlots, writeCollections, COLLECTION_MAX_RECORDS, type CollectionStep, type PlannedRecord, type RecordOutcome } from './salesforce-collection-writer';
 import { consentRecord, individualRecord } from './salesforce-consent-interop';
 import { describeRecordErrors, SALESFORCE_ADAPTER_ID } from './salesforce-error';
 import { eventPayloadFits, eventRecord, newRecordFields, summaryFromRecord, summaryRecordFields, type SummaryOptions } from './salesforce-records';
@@ -67,9 +67,18 @@ export interface SalesforceAdapterSettings extends SalesforceConnectionSettings,
    * Subjects per batch: each batch is read (its records, then their stored event ids), then written.
    * Default 200 with `collections`; with `composite` and `auto` {@link DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE}
    * (7,000), so that a batch's read takes one Composite call and its writes fill every Composite call.
-   * The push holds one batch at a time: its trails, the records planned for them and the rows read.
+   * The push holds two batches at most (one read while the other writes): their trails, the records
+   * planned for them and the rows read.
    */
   batchSize?: number;
+  /**
+   * Write calls (Composite or Collections) in flight at once, across the batches of a push. Default 4.
+   * Salesforce has no per-second limit and a Composite of 1,000 records takes seconds, so one call
+   * at a time leaves the time to latency; an org allows 25 requests of 20 s or more at once. Calls
+   * run side by side only within one step (contacts, then events): an event names its contact. A
+   * batch's read overlaps the previous batch's writes.
+   */
+  concurrency?: number;
   /** Records Salesforce refuses for a lock (UNABLE_TO_LOCK_ROW) are sent again: how often and after how long. Default 2 times, 250 ms apart (growing). */
   recordRetries?: { attempts?: number; delayMs?: number };
   /** LastName (and Lead Company) of records OptinTrail creates when the trail has none. Default `[not provided]`. */
@@ -122,14 +131,23 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   const interopSetting = settings.consentInterop ?? 'auto';
   const placeholder = settings.placeholderName ?? '[not provided]';
   const now = settings.now ?? (() => new Date());
-  const writeOptions = { recordRetries: settings.recordRetries?.attempts ?? 2, retryDelayMs: settings.recordRetries?.delayMs ?? 250 };
+  const concurrency = settings.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ValidationError([{ path: 'concurrency', reason: `is ${String(settings.concurrency)}; expected a whole number of calls, 1 or more (default 4)` }], 'Cannot create the Salesforce adapter');
+  }
+  // One set of call slots for the adapter: batches in flight at once share it.
+  const writeOptions = { recordRetries: settings.recordRetries?.attempts ?? 2, retryDelayMs: settings.recordRetries?.delayMs ?? 250, slots: createCallSlots(concurrency) };
   const batchSize = settings.batchSize ?? (transportSetting === 'collections' ? COLLECTION_MAX_RECORDS : DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ValidationError([{ path: 'batchSize', reason: `is ${String(settings.batchSize)}; expected a whole number of subjects, 1 or more (default ${DEFAULT_SALESFORCE_COMPOSITE_BATCH_SIZE.toLocaleString('en')} with Composite)` }], 'Cannot create the Salesforce adapter');
   }
   let interop: InteropState | undefined = interopSetting === false ? { active: false, dataUsePurposeId: null } : undefined;
-  /** What the last `readExisting` found, for the `write` of the same batch. */
-  let known = new Map<string, KnownRecord>();
+  let resolvingInterop: Promise<void> | undefined;
+  /**
+   * The records `readExisting` found, for the `write` of the same batch: by subject, as batches in
+   * flight at once never share a subject; a batch's entries go when its write ends.
+   */
+  const known = new Map<string, KnownRecord>();
 
   const recordObject = names.recordObject;
 
@@ -214,7 +232,7 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   async function readExisting(subjects: string[]): Promise<Map<string, ExistingTrailInfo>> {
     await resolveInterop();
     const rows = await subjectRecords(subjects, recordFieldList([names.summary.trailHead, names.summary.trailLength]));
-    known = new Map();
+    for (const subject of subjects) known.delete(subject);
     const anchored: Array<{ subject: string; id: string; head: string; length: number | undefined }> = [];
     for (const subject of subjects) {
       const row = pick(rows, subject);
@@ -251,8 +269,16 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   }
 
   /** Decides once per adapter whether the consent model is written (when ensureSchema did not already). */
-  async function resolveInterop(): Promise<void> {
-    if (interop) return;
+  function resolveInterop(): Promise<void> {
+    if (interop) return Promise.resolve();
+    // Batches in flight at once share one answer (and never create the DataUsePurpose twice).
+    resolvingInterop ??= decideInterop().finally(() => {
+      resolvingInterop = undefined;
+    });
+    return resolvingInterop;
+  }
+
+  async function decideInterop(): Promise<void> {
     const consentFields = await describe('ContactPointTypeConsent');
     const individualFields = consentFields ? await describe('Individual') : null;
     const ready = Boolean(consentFields?.has(names.consentKey.toLowerCase()) && individualFields?.has(names.subjectKey.toLowerCase()));
@@ -348,6 +374,14 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
   // ---- writing -------------------------------------------------------------------------------
 
   async function write(plan: PlannedWrite[]): Promise<PushFailure[]> {
+    try {
+      return await writeBatch(plan);
+    } finally {
+      for (const { trail } of plan) known.delete(trail.subject);
+    }
+  }
+
+  async function writeBatch(plan: PlannedWrite[]): Promise<PushFailure[]> {
     const failures: PushFailure[] = [];
     const individuals: PlannedRecord[] = [];
     const inserts: PlannedRecord[] = [];
@@ -516,6 +550,8 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
       return runPushPipeline(input, options, {
         adapter: SALESFORCE_ADAPTER_ID,
         batchSize: size,
+        // Two batches: the next one's read overlaps this one's writes; the call slots bound the calls.
+        concurrency: concurrency > 1 ? 2 : 1,
         apiCalls: () => client.runner.calls - callsBefore,
         readExisting,
         write,

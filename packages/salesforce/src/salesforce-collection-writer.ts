@@ -103,19 +103,47 @@ function failedChunk(chunk: Chunk, error: CrmApiError): RecordOutcome[] {
   return chunk.items.map((item) => ({ owner: item.owner, success: false, errors: [{ errorCode: error.vendorCode ?? 'CALL_FAILED', message: error.message }], callError: error }));
 }
 
+/** Runs tasks with at most `limit` of them at once (a call slot each), in the order they were given. */
+export type CallSlots = <T>(task: () => Promise<T>) => Promise<T>;
+
+export function createCallSlots(limit: number): CallSlots {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError('the number of calls in flight must be a whole number, 1 or more');
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active += 1;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, so `active` counts it still.
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}
+
+const oneAtATime = createCallSlots(1);
+
 /**
  * Writes the steps in order, 200 records per Collections chunk, directly or packed into Composite
  * calls. Records of a subject whose `individual` or `record` failed in an earlier call are not sent
  * (reported as skipped). A failed call fails its records; it never stops the other calls.
+ *
+ * Calls whose chunks all belong to one step run side by side, as many as `slots` allow; a call that
+ * holds a later step's chunks waits for every call before it (an event names its contact by External
+ * ID, and is not sent when its contact failed).
  */
 export async function writeCollections(
   client: SalesforceClient,
   steps: CollectionStep[],
   transport: CollectionTransport,
-  options: { recordRetries?: number; retryDelayMs?: number } = {},
+  options: { recordRetries?: number; retryDelayMs?: number; slots?: CallSlots } = {},
 ): Promise<RecordOutcome[]> {
   const recordRetries = options.recordRetries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 250;
+  const slots = options.slots ?? oneAtATime;
   const outcomes: RecordOutcome[] = [];
   const failedSubjects = new Set<string>();
   const note = (results: RecordOutcome[]) => {
@@ -162,21 +190,8 @@ export async function writeCollections(
     for (let start = 0; start < step.items.length; start += COLLECTION_MAX_RECORDS) chunks.push({ step, items: step.items.slice(start, start + COLLECTION_MAX_RECORDS) });
   }
 
-  if (transport === 'direct') {
-    for (const planned of chunks) {
-      const chunk = { step: planned.step, items: keep(planned.items) };
-      if (chunk.items.length === 0) continue;
-      note(await withRecordRetries(chunk, await sendDirect(chunk)));
-    }
-    return outcomes;
-  }
-
-  for (let start = 0; start < chunks.length; start += COMPOSITE_MAX_COLLECTIONS) {
-    const group = chunks
-      .slice(start, start + COMPOSITE_MAX_COLLECTIONS)
-      .map((planned) => ({ step: planned.step, items: keep(planned.items) }))
-      .filter((chunk) => chunk.items.length > 0);
-    if (group.length === 0) continue;
+  /** Sends one call's chunks: one chunk directly, or up to five in a Composite. */
+  const sendComposite = async (group: Chunk[]): Promise<void> => {
     const subrequests = group.map((chunk, index) => ({ ...chunkRequest(chunk), referenceId: `chunk${index}` }));
     try {
       const responses = await client.composite(
@@ -216,6 +231,30 @@ export async function writeCollections(
       const crmError = toSalesforceError(error, 'composite');
       for (const chunk of group) note(failedChunk(chunk, crmError));
     }
+  };
+
+  const perCall = transport === 'direct' ? 1 : COMPOSITE_MAX_COLLECTIONS;
+  const calls: Chunk[][] = [];
+  for (let start = 0; start < chunks.length; start += perCall) calls.push(chunks.slice(start, start + perCall));
+  let running: Array<Promise<void>> = [];
+  let runningStep: CollectionStep | undefined;
+  for (const planned of calls) {
+    const only = planned.every((chunk) => chunk.step === planned[0]!.step) ? planned[0]!.step : undefined;
+    if (only === undefined || only !== runningStep) {
+      // A later step: what it names (and whether to send it at all) depends on every call before.
+      await Promise.all(running);
+      running = [];
+    }
+    runningStep = only;
+    const group = planned.map((chunk) => ({ step: chunk.step, items: keep(chunk.items) })).filter((chunk) => chunk.items.length > 0);
+    if (group.length === 0) continue;
+    running.push(
+      slots(async () => {
+        if (transport === 'composite') return sendComposite(group);
+        note(await withRecordRetries(group[0]!, await sendDirect(group[0]!)));
+      }),
+    );
   }
+  await Promise.all(running);
   return outcomes;
 }

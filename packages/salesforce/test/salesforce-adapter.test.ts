@@ -37,6 +37,21 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
+describe('batches in flight at once', () => {
+  it('decide the consent model once: a purpose missing when the push starts is created once, and every consent names it', async () => {
+    await adapter().ensureSchema();
+    for (const purpose of emulator.state.records('DataUsePurpose')) emulator.state.deleteRecord('DataUsePurpose', String(purpose.Id));
+    // A new adapter has not looked at the org yet: four batches start at once and all ask.
+    const report = await adapter({ batchSize: 25, concurrency: 4 }).push(trails(100));
+    expect(report.failures).toEqual([]);
+    const purposes = emulator.state.records('DataUsePurpose');
+    expect(purposes).toHaveLength(1);
+    const consents = emulator.state.records('ContactPointTypeConsent');
+    expect(consents).toHaveLength(100);
+    expect(new Set(consents.map((consent) => consent['DataUsePurposeId']))).toEqual(new Set([purposes[0]!.Id]));
+  });
+});
+
 describe('ensureSchema', () => {
   it('creates typed fields, the event object, the consent keys and the DataUsePurpose, once', async () => {
     const report = await adapter().ensureSchema();

@@ -161,3 +161,74 @@ describe('Composite batches', () => {
     }
   });
 });
+
+describe('write calls side by side', () => {
+  /** The most calls whose [start, end] intervals overlap at one instant. */
+  function mostAtOnce(calls: RecordedCall[]): number {
+    const edges = calls.flatMap((call) => [
+      { at: call.startedAt, change: 1 },
+      { at: call.startedAt + call.durationMs, change: -1 },
+    ]);
+    // An answer that ends as another call starts does not overlap it.
+    edges.sort((a, b) => a.at - b.at || a.change - b.change);
+    let current = 0;
+    let most = 0;
+    for (const edge of edges) most = Math.max(most, (current += edge.change));
+    return most;
+  }
+  const isEventCall = (call: RecordedCall) => subrequestsOf(call).some((subrequest) => subrequest.url.includes(`/${names.eventObject}/`));
+
+  it('runs a step’s Composite calls side by side, never more than `concurrency`, and sends events only once every contact call has answered', async () => {
+    const sync = adapter({ transport: 'composite', concurrency: 3 });
+    await sync.ensureSchema();
+    emulator.clearCalls();
+    // Every answer held 120 ms, so calls in flight together overlap in the recorded times.
+    emulator.faults.set({ latencyMs: 120 });
+    const report = await sync.push(trails(3_000));
+    emulator.faults.set({});
+    expect(report.failures).toEqual([]);
+    expect(report).toMatchObject({ subjectsWritten: 3_000, eventsWritten: 9_000 });
+    // Side by side changes nothing of the count: one read, then 3 Contact and 9 event calls, all full.
+    expect(report.apiCalls).toBe(13);
+    const { writes } = compositeCalls(emulator.calls);
+    expect(writes).toHaveLength(12);
+    expect(writes.every((call) => subrequestsOf(call).every((subrequest) => subrequest.body?.records?.length === 200))).toBe(true);
+    const contactCalls = writes.filter((call) => !isEventCall(call));
+    const eventCalls = writes.filter(isEventCall);
+    expect(contactCalls).toHaveLength(3);
+    expect(mostAtOnce(writes)).toBe(3);
+    expect(mostAtOnce(contactCalls)).toBe(3);
+    const contactsDone = Math.max(...contactCalls.map((call) => call.startedAt + call.durationMs));
+    expect(Math.min(...eventCalls.map((call) => call.startedAt))).toBeGreaterThanOrEqual(contactsDone);
+    expect(emulator.state.records('Contact')).toHaveLength(3_000);
+    expect(emulator.state.records(names.eventObject)).toHaveLength(9_000);
+  });
+
+  it('with concurrency 1 sends one call at a time', async () => {
+    const sync = adapter({ transport: 'composite', concurrency: 1 });
+    await sync.ensureSchema();
+    emulator.clearCalls();
+    emulator.faults.set({ latencyMs: 30 });
+    const report = await sync.push(trails(2_000));
+    emulator.faults.set({});
+    expect(report.failures).toEqual([]);
+    expect(mostAtOnce(compositeCalls(emulator.calls).all)).toBe(1);
+  });
+
+  it('keeps a batch of events back when its contacts failed, with calls side by side', async () => {
+    const sync = adapter({ transport: 'collections', concurrency: 4 });
+    await sync.ensureSchema();
+    const input = trails(600);
+    // Every Contact record is refused: no event may be sent for those subjects.
+    emulator.faults.set({ partialFailure: 1, paths: ['/composite/sobjects/Contact/'] });
+    const report = await sync.push(input);
+    emulator.faults.set({});
+    expect(report.subjectsWritten).toBe(0);
+    expect(emulator.state.records(names.eventObject)).toHaveLength(0);
+    expect(new Set(report.failures.map((failure) => failure.subject)).size).toBe(600);
+  });
+
+  it('refuses a concurrency that is not a whole number of calls', () => {
+    for (const concurrency of [0, 1.5, -2, Number.NaN]) expect(() => adapter({ concurrency })).toThrow(ValidationError);
+  });
+});
