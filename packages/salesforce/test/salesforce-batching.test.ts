@@ -196,8 +196,10 @@ describe('write calls side by side', () => {
     const contactCalls = writes.filter((call) => !isEventCall(call));
     const eventCalls = writes.filter(isEventCall);
     expect(contactCalls).toHaveLength(3);
-    expect(mostAtOnce(writes)).toBe(3);
-    // Each is handled as it arrives, then held: under load a third may arrive after the first answered.
+    // Never more than 3 at once; side by side at all. (Each call is handled as it arrives, then held:
+    // on a loaded machine a third may arrive only after the first has answered.)
+    expect(mostAtOnce(writes)).toBeLessThanOrEqual(3);
+    expect(mostAtOnce(writes)).toBeGreaterThanOrEqual(2);
     expect(mostAtOnce(contactCalls)).toBeGreaterThanOrEqual(2);
     const contactsDone = Math.max(...contactCalls.map((call) => call.startedAt + call.durationMs));
     expect(Math.min(...eventCalls.map((call) => call.startedAt))).toBeGreaterThanOrEqual(contactsDone);
