@@ -11,7 +11,6 @@ import { eventHashCached, eventHashJustChecked, parseStoredEventCached } from '.
 /** Supplies random bytes; defaults to the platform CSPRNG. Pass a seeded one for reproducible tests. */
 export type RandomBytes = (length: number) => Uint8Array;
 
-
 export interface AppendOptions {
   randomBytes?: RandomBytes;
   /** Store proof IPs truncated or keyed (see `protectIp`) instead of in full: the full address never enters the trail. */
