@@ -245,7 +245,14 @@ export function createSalesforceAdapter(settings: SalesforceAdapterSettings = {}
     // The summary is written before the event records: a push killed in between leaves a head that
     // claims events which are not there. The event records are what is stored; the head counts only
     // where they end.
-    const stored = await storedEventsOf(anchored);
+    let stored: Awaited<ReturnType<typeof storedEventsOf>>;
+    try {
+      stored = await storedEventsOf(anchored);
+    } catch (error) {
+      // A batch whose read fails is never written: its records must not linger.
+      for (const subject of subjects) known.delete(subject);
+      throw error;
+    }
     const existing = new Map<string, ExistingTrailInfo>();
     for (const { subject, id, head, length } of anchored) {
       const events = stored.get(id.slice(0, 15))!;
