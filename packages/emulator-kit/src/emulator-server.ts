@@ -147,7 +147,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     };
 
     const fault = faults.draw(request);
-    const latency = faults.latencyMs();
+    const latency = faults.latencyMs(request);
 
     let response: EmulatorResponse | undefined;
     if (fault === 'drop-connection') {

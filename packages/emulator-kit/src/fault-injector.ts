@@ -21,7 +21,7 @@ export interface FaultSettings {
   timeout?: number;
   /** Fail single records inside an otherwise successful batch (207 / per-record errors). */
   partialFailure?: number;
-  /** Added delay before every answer: a fixed number of milliseconds or a [min, max] range. */
+  /** Added delay before every answer (within `paths`, when set): a fixed number of milliseconds or a [min, max] range. */
   latencyMs?: number | [number, number];
   /** Only these paths are affected (substring or RegExp); default every path. */
   paths?: Array<string | RegExp>;
@@ -101,9 +101,10 @@ export class FaultInjector {
     return false;
   }
 
-  latencyMs(): number {
+  /** The delay before this request's answer; 0 for a request outside `paths`. */
+  latencyMs(request?: EmulatorRequest): number {
     const latency = this.#settings.latencyMs;
-    if (latency === undefined) return 0;
+    if (latency === undefined || (request && !this.#applies(request))) return 0;
     if (typeof latency === 'number') return latency;
     const [min, max] = latency;
     return min + Math.floor(this.#random() * (max - min + 1));

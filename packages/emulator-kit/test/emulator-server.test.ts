@@ -84,6 +84,15 @@ describe('emulator server', () => {
     expect((await fetch(`${emulator.url}/things/1`)).status).toBe(200);
     expect((await fetch(`${emulator.url}/things/2`)).status).toBe(503);
   });
+
+  it('holds only the answers of matching paths when latency is limited to paths', async () => {
+    const emulator = await start({ faults: { latencyMs: 1_000, paths: ['/things/2'] } });
+    expect((await fetch(`${emulator.url}/things/1`)).status).toBe(200);
+    expect((await fetch(`${emulator.url}/things/2`)).status).toBe(200);
+    const [other, matching] = emulator.calls;
+    expect(matching!.durationMs).toBeGreaterThanOrEqual(1_000);
+    expect(other!.durationMs).toBeLessThan(1_000);
+  });
 });
 
 describe('RollingWindowLimit', () => {

@@ -46,7 +46,11 @@ export interface HubSpotConnectionSettings {
   rateLimit?: HubSpotTier | HubSpotRateLimit | RateLimiter | false;
   /** Retry policy (429 honouring Retry-After, 5xx and dropped connections; never other 4xx). */
   retry?: RetryOptions;
-  /** Milliseconds before a call with no answer counts as failed (and is retried). Default 60,000. */
+  /**
+   * Milliseconds before a call with no answer counts as failed (and is retried). Default 60,000.
+   * Creating notes, which HubSpot cannot recognise when sent twice, waits as long again for a late
+   * answer before reading back what was stored.
+   */
   timeoutMs?: number;
 }
 
@@ -58,8 +62,9 @@ export interface HubSpotConnection {
   call<T>(operation: string, call: (client: Client) => Promise<T>): Promise<T>;
   /**
    * Like `call`, for writes HubSpot cannot recognise when sent twice (creating notes): only a 429,
-   * answered before any work, is retried. No answer or a 5xx may have been stored anyway; it is
-   * thrown, for the caller to read back what is there before writing again.
+   * answered before any work, is retried. A call unanswered after `timeoutMs` is given as long again
+   * to answer late. No answer or a 5xx may have been stored anyway; it is thrown, for the caller to
+   * read back what is there before writing again.
    */
   callOnce<T>(operation: string, call: (client: Client) => Promise<T>): Promise<T>;
   /** A raw JSON call through `client.apiRequest`, for endpoints the SDK 13.5 does not wrap (subscriptions v4). */
@@ -102,6 +107,21 @@ async function withTimeout<T>(promise: Promise<T>, milliseconds: number): Promis
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * For writes HubSpot cannot recognise when sent twice: past `milliseconds` with no answer, waits as
+ * long again for the call to settle before giving up. A late answer (or a late error) is used as it
+ * is: the caller then reads back only when the call really went unanswered, and that read-back does
+ * not run ahead of a write still on its way (the write would otherwise be sent again and stored twice).
+ */
+async function withPatientTimeout<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
+  try {
+    return await withTimeout(promise, milliseconds);
+  } catch (error) {
+    if (!(error instanceof HubSpotTimeoutError)) throw error;
+    return withTimeout(promise, milliseconds);
   }
 }
 
@@ -150,7 +170,7 @@ export function createHubSpotConnection(settings: HubSpotConnectionSettings): Hu
     client,
     runner,
     call: (operation, call) => runner.run(operation, () => withTimeout(call(client), timeoutMs)),
-    callOnce: (operation, call) => onceRunner.run(operation, () => withTimeout(call(client), timeoutMs)),
+    callOnce: (operation, call) => onceRunner.run(operation, () => withPatientTimeout(call(client), timeoutMs)),
     request: <T>(operation: string, options: { method: string; path: string; body?: unknown }) =>
       runner.run(operation, () =>
         withTimeout(

@@ -35,6 +35,23 @@ describe('HubSpot adapter against the emulator', () => {
   afterEach(() => emulator.reset());
   afterAll(() => emulator.close());
 
+  it('uses a late answer to a note batch instead of reading back and writing again', async () => {
+    const adapter = adapterFor({ timeoutMs: 400 });
+    await adapter.ensureSchema();
+    const trails = Array.from({ length: 5 }, () => sampleTrail(uniqueEmail()));
+    emulator.calls.length = 0;
+    // Note batches answer after 450 ms: past the 400 ms timeout, well within as long again.
+    emulator.faults.set({ latencyMs: 450, paths: ['/crm/v3/objects/notes/batch/create'] });
+    const report = await adapter.push(trails);
+    emulator.faults.set({});
+    expect(report.failures).toEqual([]);
+    const paths = emulator.calls.map((call) => `${call.method} ${call.path}`);
+    expect(paths.filter((path) => path === 'POST /crm/v3/objects/notes/batch/create')).toHaveLength(1);
+    // Nothing read back: the answer, late as it was, said which notes were stored.
+    expect(paths.filter((path) => /notes\/batch\/read|associations/.test(path) && !path.includes('batch/create'))).toEqual([]);
+    for (const trail of trails) expect(optinNotes(emulator, trail.subject)).toHaveLength(trail.events.length);
+  });
+
   it('creates a property group and typed contact properties, including the ready-to-merge reminder', async () => {
     const adapter = adapterFor();
     const report = await adapter.ensureSchema();
