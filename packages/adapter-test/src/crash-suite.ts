@@ -55,6 +55,13 @@ export interface CrashResumeOptions {
 
 export interface CrashResumeResult {
   kills: number;
+  /**
+   * Kills that landed in each phase (initial, full). A kill is drawn among the reference run's
+   * requests; a resumed run makes fewer, so a late draw can let it finish first (more often on a
+   * loaded machine, where more of the work got done before the previous kill): a phase may get fewer
+   * than `killsPerPhase`. Its first kill, in a run that starts from the phase's beginning, lands.
+   */
+  killsByPhase: number[];
   /** Kills where the emulator still carried out the request (the answer was lost). */
   killsAfterArrival: number;
   /** Child runs in all, reference runs included. */
@@ -162,6 +169,7 @@ export async function runCrashResume(target: CrashTarget, options: CrashResumeOp
   const timeoutMs = options.childTimeoutMs ?? 60_000;
   let runs = 0;
   let kills = 0;
+  const killsByPhase = [0, 0];
   let killsAfterArrival = 0;
   const environment = (phase: 'initial' | 'full', cursorFile: string) => ({
     CRASH_ADAPTER_MODULE: target.adapterModule,
@@ -202,6 +210,7 @@ export async function runCrashResume(target: CrashTarget, options: CrashResumeOp
         await target.settle?.();
         if (run.killed) {
           kills += 1;
+          killsByPhase[phaseIndex]! += 1;
           if (!dropOnKill) killsAfterArrival += 1;
           continue;
         }
@@ -212,7 +221,7 @@ export async function runCrashResume(target: CrashTarget, options: CrashResumeOp
       if (existsSync(cursorFile)) rmSync(cursorFile);
     }
     const differences = compareSnapshots(reference, await target.snapshot());
-    return { kills, killsAfterArrival, runs, referenceCalls, differences, problems };
+    return { kills, killsByPhase, killsAfterArrival, runs, referenceCalls, differences, problems };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -55,7 +55,8 @@ describe('mailchimp sync killed and resumed while creating members already marke
     const result = await runCrashResume(target, { trails: envNumber('CRASH_TRAILS', 160), seed: envNumber('FAULT_SEED', 12), killsPerPhase: kills });
     expect(result.problems).toEqual([]);
     expect(result.differences).toEqual([]);
-    expect(result.kills).toBeGreaterThanOrEqual(kills);
+    // Each phase was killed (up to `kills` times: a kill drawn past a resumed run's last request lets it finish).
+    expect(result.killsByPhase.every((count) => count >= 1)).toBe(true);
     // The mode under test was used.
     expect(createOnlyCalls + countCreateOnly()).toBeGreaterThan(0);
   });

@@ -62,7 +62,8 @@ describe('mailchimp sync killed and resumed', () => {
       const result = await runCrashResume(target(batches), { trails: envNumber('CRASH_TRAILS', batches === 'always' ? 150 : 80), seed: envNumber('FAULT_SEED', 8), killsPerPhase: kills });
       expect(result.problems).toEqual([]);
       expect(result.differences).toEqual([]);
-      expect(result.kills).toBeGreaterThanOrEqual(kills);
+      // Each phase was killed (up to `kills` times: a kill drawn past a resumed run's last request lets it finish).
+      expect(result.killsByPhase.every((count) => count >= 1)).toBe(true);
     });
   }
 
