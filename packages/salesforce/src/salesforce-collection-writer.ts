@@ -124,8 +124,6 @@ export function createCallSlots(limit: number): CallSlots {
   };
 }
 
-const oneAtATime = createCallSlots(1);
-
 /**
  * Writes the steps in order, 200 records per Collections chunk, directly or packed into Composite
  * calls. Records of a subject whose `individual` or `record` failed in an earlier call are not sent
@@ -143,7 +141,8 @@ export async function writeCollections(
 ): Promise<RecordOutcome[]> {
   const recordRetries = options.recordRetries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 250;
-  const slots = options.slots ?? oneAtATime;
+  // Without slots of the caller's, one call at a time: of this write only, not shared with others.
+  const slots = options.slots ?? createCallSlots(1);
   const outcomes: RecordOutcome[] = [];
   const failedSubjects = new Set<string>();
   const note = (results: RecordOutcome[]) => {
